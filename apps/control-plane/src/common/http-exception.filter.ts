@@ -1,0 +1,32 @@
+import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import type { Response } from 'express';
+import { httpStatusOf, PolisError } from './errors';
+
+/** Typed errors become their status; unknown ones a generic 500 whose details stay in the log. */
+@Catch()
+export class HttpExceptionFilter implements ExceptionFilter {
+  private readonly logger = new Logger('HttpExceptionFilter');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const response = host.switchToHttp().getResponse<Response>();
+    if (response.headersSent) return;
+    if (exception instanceof PolisError) {
+      response
+        .status(httpStatusOf(exception.code))
+        .json({ error: exception.code, message: exception.message, details: exception.details });
+      return;
+    }
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      response
+        .status(status)
+        .json({ error: status === 404 ? 'not-found' : 'http-error', message: exception.message });
+      return;
+    }
+    // Only name and message: library errors can carry whole requests, headers and credentials included.
+    const error =
+      exception instanceof Error ? { name: exception.name, message: exception.message } : String(exception);
+    this.logger.error({ event: 'unhandled-error', error });
+    response.status(500).json({ error: 'internal', message: 'internal error' });
+  }
+}

@@ -1,0 +1,3 @@
+export { PolisError, httpStatusOf, type PolisErrorCode } from './errors';
+export { HttpExceptionFilter } from './http-exception.filter';
+export { ZodValidationPipe } from './zod-validation.pipe';

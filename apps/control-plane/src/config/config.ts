@@ -1,0 +1,98 @@
+import { z } from 'zod';
+import { TOKEN_PATTERN } from '@polis/contracts';
+
+const url = (protocols: string[]) =>
+  z
+    .string()
+    .url()
+    .refine((value) => URL.canParse(value) && protocols.includes(new URL(value).protocol), {
+      message: `must use ${protocols.join(' or ')}`,
+    });
+
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+const INFLUX_DURATION = /^([1-9][0-9]*(h|d|w)|INF)$/;
+
+/** Every environment variable Polis reads, with its default. Nothing else reads process.env. */
+const envSchema = z.object({
+  NATS_URL: url(['nats:', 'tls:']).default('nats://127.0.0.1:4222'),
+  REDIS_URL: url(['redis:', 'rediss:']).default('redis://127.0.0.1:6379'),
+  INFLUX_URL: url(['http:', 'https:'])
+    .refine((value) => URL.canParse(value) && new URL(value).pathname.length > 1, {
+      message: 'must name the database in its path',
+    })
+    .default('http://127.0.0.1:8086/polis'),
+  INFLUX_RETENTION: z
+    .string()
+    .regex(INFLUX_DURATION, 'must be an InfluxDB duration such as 30d')
+    .default('30d'),
+  INFLUX_ROLLUP_RETENTION: z.string().regex(INFLUX_DURATION).default('365d'),
+  PORT: int(0, 65535).default(8080),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  POLIS_SUBJECT_PREFIX: z.string().regex(TOKEN_PATTERN).default('polis'),
+  INGEST_BATCH_SIZE: int(1, 50_000).default(2000),
+  INGEST_FLUSH_MS: int(1, 10_000).default(50),
+  INGEST_MAX_ACK_PENDING: int(100, 1_000_000).default(20_000),
+  LIVE_STREAM_INTERVAL_MS: int(50, 60_000).default(250),
+  LIVE_STREAM_MAX_SENSORS_PER_EVENT: int(1, 10_000).default(200),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export interface AppConfig {
+  nats: { url: string; subjectPrefix: string };
+  redis: { url: string };
+  influx: { url: string; retention: string; rollupRetention: string };
+  http: { port: number; host: string };
+  ingest: { batchSize: number; flushMs: number; maxAckPending: number };
+  liveStream: { intervalMs: number; maxSensorsPerEvent: number };
+  logLevel: Env['LOG_LEVEL'];
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: { variable: string; message: string }[]) {
+    super(`Invalid configuration: ${problems.map((p) => `${p.variable} ${p.message}`).join('; ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export function retentionToMs(duration: string): number {
+  if (duration === 'INF') return Number.POSITIVE_INFINITY;
+  const unit = duration.slice(-1);
+  const n = Number(duration.slice(0, -1));
+  const hour = 3_600_000;
+  const scale = unit === 'h' ? hour : unit === 'd' ? 24 * hour : 7 * 24 * hour;
+  return n * scale;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = envSchema.safeParse(present);
+  if (!parsed.success) {
+    const firstIssuePerVariable = new Map<string, string>();
+    for (const issue of parsed.error.issues) {
+      const variable = String(issue.path[0]);
+      if (!firstIssuePerVariable.has(variable)) {
+        firstIssuePerVariable.set(variable, `${issue.message} (got ${JSON.stringify(env[variable])})`);
+      }
+    }
+    throw new ConfigError([...firstIssuePerVariable].map(([variable, message]) => ({ variable, message })));
+  }
+  const e = parsed.data;
+  return {
+    nats: { url: e.NATS_URL, subjectPrefix: e.POLIS_SUBJECT_PREFIX },
+    redis: { url: e.REDIS_URL },
+    influx: { url: e.INFLUX_URL, retention: e.INFLUX_RETENTION, rollupRetention: e.INFLUX_ROLLUP_RETENTION },
+    http: { port: e.PORT, host: e.HOST },
+    ingest: {
+      batchSize: e.INGEST_BATCH_SIZE,
+      flushMs: e.INGEST_FLUSH_MS,
+      maxAckPending: e.INGEST_MAX_ACK_PENDING,
+    },
+    liveStream: {
+      intervalMs: e.LIVE_STREAM_INTERVAL_MS,
+      maxSensorsPerEvent: e.LIVE_STREAM_MAX_SENSORS_PER_EVENT,
+    },
+    logLevel: e.LOG_LEVEL,
+  };
+}

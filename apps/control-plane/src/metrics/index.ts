@@ -1,0 +1,1 @@
+export { MetricsModule, MetricsRegistry } from './metrics.module';

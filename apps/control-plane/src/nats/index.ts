@@ -1,0 +1,2 @@
+export { NatsClient } from './nats.client';
+export { NatsModule } from './nats.module';

@@ -1,0 +1,1 @@
+export { RedisClient, RedisModule } from './redis.module';

@@ -1,0 +1,4 @@
+export * from './subjects';
+export * from './sensor-kinds';
+export * from './telemetry';
+export * from './dead-letter';

@@ -1,0 +1,30 @@
+export * from './labels';
+export {
+  DNS1035_LABEL,
+  DNS1123_LABEL,
+  DNS_LABEL_MAX,
+  boundedName,
+  isDns1035Label,
+  isDns1123Label,
+} from './names';
+export {
+  ManifestInputError,
+  modelWorkloadInputSchema,
+  parseModelWorkloadInput,
+  type InputIssue,
+  type ModelWorkloadInput,
+  type ModelWorkloadSpec,
+} from './input';
+export { POLIS_MODELS_NAMESPACE, type Rendered, type RenderedMeta } from './manifest';
+export {
+  MODEL_CACHE_DIR,
+  RUNNER_ENV,
+  configHash,
+  publishSubject,
+  subscribeSubjects,
+  type RunnerConfig,
+} from './runner-config';
+export { RUNNER_CONTAINER, RUNNER_UID } from './render-deployment';
+export { renderModelWorkload, type RenderedObject, type RenderedWorkload } from './render';
+export { toYamlDocuments } from './to-yaml';
+export type { WorkloadNames } from './workload-names';

@@ -1,0 +1,10 @@
+export * from './model';
+export { PlacementInputError } from './errors';
+export { validatePlanInput } from './validate';
+export { plan } from './plan';
+export { replanAfterSiteLoss, markSiteUnreachable } from './replan';
+export { demandOf } from './compile';
+export { diffPlans, type PlanDiff } from './plan-diff';
+export { estimateInferenceMs, estimateEndToEndMs } from './latency';
+export { matchesLabels, matchesSiteSelector, tolerates, untoleratedTaint } from './predicates';
+export { firstFitDecreasing, type BaselineResult } from './baseline';

@@ -1,0 +1,10 @@
+export { TelemetryStore, type TelemetryStoreOptions, type SeriesRow } from './telemetry-store';
+export { readingToPoint } from './points';
+export {
+  buildSeriesQuery,
+  seriesQuerySchema,
+  AGGREGATIONS,
+  MAX_RAW_POINTS,
+  type SeriesQuery,
+  type RetentionLayout,
+} from './series-query';

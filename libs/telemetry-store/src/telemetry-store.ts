@@ -1,0 +1,108 @@
+import { escape, InfluxDB, type IPoint } from 'influx';
+import type { TelemetryReading } from '@polis/contracts';
+import { readingToPoint } from './points';
+import { buildSeriesQuery, type RetentionLayout, type SeriesQuery } from './series-query';
+
+export interface TelemetryStoreOptions {
+  /** e.g. http://127.0.0.1:8086/polis: the path names the database. */
+  url: string;
+  /** InfluxDB duration such as 30d: how long full-resolution points are kept. */
+  rawRetention: string;
+  /** How long the 1-minute means are kept. */
+  rollupRetention: string;
+  requestTimeoutMs?: number;
+}
+
+export interface SeriesRow {
+  time: string;
+  sensor: string;
+  values: Record<string, number | null>;
+}
+
+/** Thin adapter over the `influx` package: schema set-up, batched writes, series reads. */
+export class TelemetryStore {
+  readonly layout: RetentionLayout;
+  private readonly influx: InfluxDB;
+
+  constructor(private readonly options: TelemetryStoreOptions) {
+    const url = new URL(options.url);
+    const database = decodeURIComponent(url.pathname.replace(/^\//, ''));
+    if (!database) throw new RangeError('InfluxDB URL must name the database in its path, e.g. /polis');
+    this.layout = { database, rawPolicy: 'raw', rollupPolicy: 'rollup_1m' };
+    this.influx = new InfluxDB({
+      host: url.hostname,
+      port: Number(url.port || 8086),
+      protocol: url.protocol === 'https:' ? 'https' : 'http',
+      username: decodeURIComponent(url.username) || undefined,
+      password: decodeURIComponent(url.password) || undefined,
+      database,
+      options: { timeout: options.requestTimeoutMs ?? 10_000 },
+    });
+  }
+
+  get database(): string {
+    return this.layout.database;
+  }
+
+  /** Idempotent: database, the raw (default) and rollup retention policies, and the 1-minute-mean CQ. */
+  async ensureSchema(): Promise<void> {
+    const { database, rawPolicy, rollupPolicy } = this.layout;
+    const names = await this.influx.getDatabaseNames();
+    if (!names.includes(database)) await this.influx.createDatabase(database);
+    const policies = await this.influx.showRetentionPolicies(database);
+    const upsert = async (name: string, duration: string, isDefault: boolean) => {
+      const options = { database, duration, replication: 1, isDefault };
+      if (policies.some((p) => p.name === name)) await this.influx.alterRetentionPolicy(name, options);
+      else await this.influx.createRetentionPolicy(name, options);
+    };
+    await upsert(rawPolicy, this.options.rawRetention, true);
+    await upsert(rollupPolicy, this.options.rollupRetention, false);
+    const queries = await this.influx.showContinousQueries(database);
+    if (!queries.some((q) => q.name === 'cq_mean_1m')) {
+      const db = `"${database}"`;
+      await this.influx.createContinuousQuery(
+        'cq_mean_1m',
+        `SELECT mean(*) INTO ${db}."${rollupPolicy}".:MEASUREMENT FROM ${db}."${rawPolicy}"./.*/ GROUP BY time(1m), *`,
+        database,
+      );
+    }
+  }
+
+  async write(readings: readonly TelemetryReading[]): Promise<void> {
+    if (readings.length === 0) return;
+    const points: IPoint[] = readings.map(readingToPoint);
+    await this.influx.writePoints(points, { precision: 'ms', retentionPolicy: this.layout.rawPolicy });
+  }
+
+  async querySeries(query: SeriesQuery): Promise<SeriesRow[]> {
+    const rows = await this.influx.query<Record<string, unknown>>(buildSeriesQuery(query, this.layout), {
+      precision: 'ms',
+    });
+    return rows.map((row) => {
+      const { time, sensor, ...rest } = row;
+      const values: Record<string, number | null> = {};
+      for (const [key, value] of Object.entries(rest)) {
+        if (key === 'site') continue;
+        values[key] = typeof value === 'number' ? value : null;
+      }
+      return { time: new Date(time as Date).toISOString(), sensor: String(sensor), values };
+    });
+  }
+
+  /** Raw InfluxQL for tests and benchmarks that count points. */
+  async countPoints(measurement: string, field: string): Promise<number> {
+    const rows = await this.influx.query<{ count: number }>(
+      `SELECT count(${escape.quoted(field)}) AS count FROM ${escape.quoted(this.layout.database)}.${escape.quoted(this.layout.rawPolicy)}.${escape.quoted(measurement)}`,
+    );
+    return rows[0]?.count ?? 0;
+  }
+
+  async ping(timeoutMs = 2000): Promise<boolean> {
+    const hosts = await this.influx.ping(timeoutMs);
+    return hosts.length > 0 && hosts.every((h) => h.online);
+  }
+
+  async dropDatabase(): Promise<void> {
+    await this.influx.dropDatabase(this.layout.database);
+  }
+}

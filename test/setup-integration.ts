@@ -1,0 +1,2 @@
+// Integration specs start real servers and wait on real I/O.
+jest.setTimeout(120_000);
