@@ -2,3 +2,4 @@ export * from './subjects';
 export * from './sensor-kinds';
 export * from './telemetry';
 export * from './dead-letter';
+export * from './models';
