@@ -1,3 +1,4 @@
+import { tmpdir } from 'node:os';
 import { ConfigError, loadConfig, retentionToMs } from './config';
 
 describe(loadConfig.name, () => {
@@ -17,10 +18,71 @@ describe(loadConfig.name, () => {
     );
   });
 
+  it('bounds model uploads and validation, with defaults for a 256 MiB model and a 30 s check', () => {
+    expect(loadConfig({}).models).toEqual({
+      maxBytes: 256 * 1024 ** 2,
+      validationTimeoutMs: 30_000,
+      validationConcurrency: 2,
+      uploadDir: tmpdir(),
+      validatorTestFault: undefined,
+    });
+    const config = loadConfig({
+      MODEL_MAX_BYTES: '1048576',
+      MODEL_VALIDATION_TIMEOUT_MS: '5000',
+      MODEL_UPLOAD_DIR: '/var/tmp/polis',
+      POLIS_VALIDATOR_TEST_FAULT: 'hang',
+    });
+    expect(config.models).toMatchObject({
+      maxBytes: 1_048_576,
+      validationTimeoutMs: 5_000,
+      uploadDir: '/var/tmp/polis',
+      validatorTestFault: 'hang',
+    });
+    expect(() => loadConfig({ MODEL_MAX_BYTES: '12' })).toThrow(/MODEL_MAX_BYTES/);
+    expect(() => loadConfig({ MODEL_VALIDATION_TIMEOUT_MS: '10' })).toThrow(/MODEL_VALIDATION_TIMEOUT_MS/);
+    expect(() => loadConfig({ POLIS_VALIDATOR_TEST_FAULT: 'explode' })).toThrow(/POLIS_VALIDATOR_TEST_FAULT/);
+  });
+
   it('reports every bad variable at once', () => {
     const error = captureError(() => loadConfig({ PORT: '-1', REDIS_URL: 'nope' }));
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as ConfigError).problems.map((p) => p.variable).sort()).toEqual(['PORT', 'REDIS_URL']);
+  });
+});
+
+describe('site and cluster settings', () => {
+  const key = Buffer.alloc(32, 7).toString('base64');
+
+  it('leaves the kubeconfig key unset by default, so sites cannot be registered without one', () => {
+    const config = loadConfig({});
+    expect(config.sites.kubeconfigKey).toBeUndefined();
+    expect(config.kube).toEqual({
+      requestTimeoutMs: 10_000,
+      maxInflightPerCluster: 16,
+      maxInflightTotal: 512,
+    });
+  });
+
+  it('accepts a 32-byte base64 key and refuses any other length without echoing it', () => {
+    expect(loadConfig({ POLIS_KUBECONFIG_KEY: key }).sites.kubeconfigKey).toBe(key);
+    const short = Buffer.alloc(16, 7).toString('base64');
+    const error = captureError(() => loadConfig({ POLIS_KUBECONFIG_KEY: short }));
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as Error).message).toMatch(/POLIS_KUBECONFIG_KEY must be 32 bytes in base64/);
+    expect((error as Error).message).not.toContain(short);
+  });
+
+  it('reads monitor and client limits', () => {
+    const config = loadConfig({
+      SITE_MONITOR_INTERVAL_MS: '1000',
+      SITE_PROBE_TIMEOUT_MS: '750',
+      KUBE_REQUEST_TIMEOUT_MS: '2000',
+      KUBE_MAX_INFLIGHT_PER_CLUSTER: '4',
+      KUBE_MAX_INFLIGHT_TOTAL: '64',
+    });
+    expect(config.sites).toMatchObject({ monitorIntervalMs: 1000, probeTimeoutMs: 750 });
+    expect(config.kube).toEqual({ requestTimeoutMs: 2000, maxInflightPerCluster: 4, maxInflightTotal: 64 });
+    expect(() => loadConfig({ KUBE_MAX_INFLIGHT_PER_CLUSTER: '0' })).toThrow(/KUBE_MAX_INFLIGHT_PER_CLUSTER/);
   });
 });
 

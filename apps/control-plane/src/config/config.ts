@@ -1,3 +1,4 @@
+import { tmpdir } from 'node:os';
 import { z } from 'zod';
 import { TOKEN_PATTERN } from '@polis/contracts';
 
@@ -31,22 +32,55 @@ const envSchema = z.object({
   POLIS_SUBJECT_PREFIX: z.string().regex(TOKEN_PATTERN).default('polis'),
   INGEST_BATCH_SIZE: int(1, 50_000).default(2000),
   INGEST_FLUSH_MS: int(1, 10_000).default(50),
+  INGEST_WRITES_IN_FLIGHT: int(1, 64).default(4),
   INGEST_MAX_ACK_PENDING: int(100, 1_000_000).default(20_000),
   LIVE_STREAM_INTERVAL_MS: int(50, 60_000).default(250),
   LIVE_STREAM_MAX_SENSORS_PER_EVENT: int(1, 10_000).default(200),
+  /**
+   * AES-256 key (32 bytes, base64) that encrypts site kubeconfigs at rest. No default on purpose:
+   * without it the control plane runs, but refuses to register or update sites (503).
+   */
+  POLIS_KUBECONFIG_KEY: z
+    .string()
+    .refine((value) => /^[A-Za-z0-9+/]+={0,2}$/.test(value) && Buffer.from(value, 'base64').length === 32, {
+      message: 'must be 32 bytes in base64 (e.g. `openssl rand -base64 32`)',
+    })
+    .optional(),
+  SITE_MONITOR_INTERVAL_MS: int(200, 3_600_000).default(15_000),
+  SITE_PROBE_TIMEOUT_MS: int(100, 60_000).default(5_000),
+  KUBE_REQUEST_TIMEOUT_MS: int(100, 300_000).default(10_000),
+  KUBE_MAX_INFLIGHT_PER_CLUSTER: int(1, 1_000).default(16),
+  KUBE_MAX_INFLIGHT_TOTAL: int(1, 100_000).default(512),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  MODEL_MAX_BYTES: int(1024, 4 * 1024 ** 3).default(256 * 1024 ** 2),
+  MODEL_VALIDATION_TIMEOUT_MS: int(1_000, 600_000).default(30_000),
+  MODEL_VALIDATION_CONCURRENCY: int(1, 64).default(2),
+  MODEL_UPLOAD_DIR: z.string().min(1).optional(),
+  /** Test-only: makes the model validator hang or crash so the tests can prove it is contained. */
+  POLIS_VALIDATOR_TEST_FAULT: z.enum(['hang', 'crash']).optional(),
 });
 
 export type Env = z.infer<typeof envSchema>;
+
+const SECRET_VARIABLES: ReadonlySet<string> = new Set(['POLIS_KUBECONFIG_KEY']);
 
 export interface AppConfig {
   nats: { url: string; subjectPrefix: string };
   redis: { url: string };
   influx: { url: string; retention: string; rollupRetention: string };
   http: { port: number; host: string };
-  ingest: { batchSize: number; flushMs: number; maxAckPending: number };
+  ingest: { batchSize: number; flushMs: number; maxAckPending: number; maxWritesInFlight: number };
   liveStream: { intervalMs: number; maxSensorsPerEvent: number };
+  sites: { kubeconfigKey: string | undefined; monitorIntervalMs: number; probeTimeoutMs: number };
+  kube: { requestTimeoutMs: number; maxInflightPerCluster: number; maxInflightTotal: number };
   logLevel: Env['LOG_LEVEL'];
+  models: {
+    maxBytes: number;
+    validationTimeoutMs: number;
+    validationConcurrency: number;
+    uploadDir: string;
+    validatorTestFault?: 'hang' | 'crash';
+  };
 }
 
 export class ConfigError extends Error {
@@ -73,7 +107,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     for (const issue of parsed.error.issues) {
       const variable = String(issue.path[0]);
       if (!firstIssuePerVariable.has(variable)) {
-        firstIssuePerVariable.set(variable, `${issue.message} (got ${JSON.stringify(env[variable])})`);
+        // A secret's value never goes into an error message.
+        const got = SECRET_VARIABLES.has(variable) ? 'a value' : JSON.stringify(env[variable]);
+        firstIssuePerVariable.set(variable, `${issue.message} (got ${got})`);
       }
     }
     throw new ConfigError([...firstIssuePerVariable].map(([variable, message]) => ({ variable, message })));
@@ -88,11 +124,29 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       batchSize: e.INGEST_BATCH_SIZE,
       flushMs: e.INGEST_FLUSH_MS,
       maxAckPending: e.INGEST_MAX_ACK_PENDING,
+      maxWritesInFlight: e.INGEST_WRITES_IN_FLIGHT,
     },
     liveStream: {
       intervalMs: e.LIVE_STREAM_INTERVAL_MS,
       maxSensorsPerEvent: e.LIVE_STREAM_MAX_SENSORS_PER_EVENT,
     },
+    sites: {
+      kubeconfigKey: e.POLIS_KUBECONFIG_KEY,
+      monitorIntervalMs: e.SITE_MONITOR_INTERVAL_MS,
+      probeTimeoutMs: e.SITE_PROBE_TIMEOUT_MS,
+    },
+    kube: {
+      requestTimeoutMs: e.KUBE_REQUEST_TIMEOUT_MS,
+      maxInflightPerCluster: e.KUBE_MAX_INFLIGHT_PER_CLUSTER,
+      maxInflightTotal: e.KUBE_MAX_INFLIGHT_TOTAL,
+    },
     logLevel: e.LOG_LEVEL,
+    models: {
+      maxBytes: e.MODEL_MAX_BYTES,
+      validationTimeoutMs: e.MODEL_VALIDATION_TIMEOUT_MS,
+      validationConcurrency: e.MODEL_VALIDATION_CONCURRENCY,
+      uploadDir: e.MODEL_UPLOAD_DIR ?? tmpdir(),
+      validatorTestFault: e.POLIS_VALIDATOR_TEST_FAULT,
+    },
   };
 }

@@ -15,8 +15,8 @@ export interface PendingReading {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
- * Writes validated batches to InfluxDB and acknowledges their messages only once stored. While InfluxDB is
- * down it retries with backoff, telling JetStream the messages are still being worked on.
+ * Writes validated batches to InfluxDB, resolving only once they are stored. While InfluxDB is down it
+ * retries with backoff, telling JetStream the messages are still being worked on.
  */
 @Injectable()
 export class ReadingWriter {
@@ -41,14 +41,14 @@ export class ReadingWriter {
     this.schemaReady = this.ensureSchemaEventually();
   }
 
-  /** After this, a failing batch is left unacknowledged for JetStream to redeliver to the next instance. */
+  /** After this, a failing batch gives up (resolves false) and is left for JetStream to redeliver. */
   async stop(): Promise<void> {
     this.stopping = true;
     await this.schemaReady;
     this.stored$.complete();
   }
 
-  async writeUntilStored(items: PendingReading[]): Promise<void> {
+  async writeUntilStored(items: PendingReading[]): Promise<boolean> {
     const readings = items.map((i) => i.reading);
     for (let attempt = 0; ; attempt++) {
       const started = process.hrtime.bigint();
@@ -67,21 +67,20 @@ export class ReadingWriter {
           });
         }
         this.healthy = false;
-        if (this.stopping) return;
+        if (this.stopping) return false;
         for (const item of items) item.message.working();
         await sleep(backoffDelayMs(attempt, 100, 5_000, Math.random));
       }
     }
     if (!this.healthy) this.logger.log({ event: 'influx-write-recovered', batch: items.length });
     this.healthy = true;
-    for (const item of items) item.message.ack();
     this.metrics.written.inc(items.length);
-    this.metrics.pending.set(0);
     const now = Date.now();
     for (const { reading } of items) {
       this.activity.record(reading, now);
       this.stored$.next(reading);
     }
+    return true;
   }
 
   /** InfluxDB may be down when Polis starts: keep trying in the background; batches wait meanwhile. */

@@ -1,11 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { JsMsg } from 'nats';
-import { type TelemetryReading, validateTelemetry } from '@polis/contracts';
+import { type ValidationFailure, type ValidationResult, validateTelemetry } from '@polis/contracts';
 import { APP_CONFIG, type AppConfig, retentionToMs } from '../config';
+import { backoffDelayMs } from './backoff';
 import { DeadLetterService } from './dead-letters.service';
 import { SensorKindRegistry } from './sensor-kind.registry';
 
-/** Judges one message against the contract and the kind registry; a bad one is dead-lettered, then acked. */
+/** Judges messages against the contract and the kind registry, and sets bad ones aside as dead letters. */
 @Injectable()
 export class TelemetryTriage {
   private readonly retentionMs: number;
@@ -18,22 +19,32 @@ export class TelemetryTriage {
     this.retentionMs = retentionToMs(config.influx.retention);
   }
 
-  /** The valid reading, or undefined once the message has been dealt with as a dead letter. */
-  async judge(message: JsMsg): Promise<TelemetryReading | undefined> {
-    const result = validateTelemetry(message.subject, message.data, {
+  /** Synchronous on the hot path: the valid reading, or the failure for {@link deadLetter}. */
+  judge(message: JsMsg, now: number): ValidationResult {
+    return validateTelemetry(message.subject, message.data, {
       subjectPrefix: this.config.nats.subjectPrefix,
-      now: Date.now(),
+      now,
       retentionMs: this.retentionMs,
-      kindOf: (name) => this.kinds.get(name),
+      kindOf: this.kindOf,
     });
-    if (result.ok) return result.reading;
-    try {
-      await this.deadLetters.publish(result, message.subject, message.data);
-      message.ack();
-    } catch {
-      // The dead-letter stream is unreachable: let JetStream redeliver rather than lose the message.
-      message.nak(1_000);
+  }
+
+  private readonly kindOf = (name: string) => this.kinds.get(name);
+
+  /**
+   * Resolves true once the dead letter is stored. Retries while the dead-letter stream is unreachable, since
+   * skipping ahead would let a cumulative ack cover this message; resolves false only when stopping.
+   */
+  async deadLetter(message: JsMsg, result: ValidationFailure, stopping: () => boolean): Promise<boolean> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.deadLetters.publish(result, message.subject, message.data);
+        return true;
+      } catch {
+        if (stopping()) return false;
+        message.working();
+        await new Promise((r) => setTimeout(r, backoffDelayMs(attempt, 100, 5_000, Math.random)));
+      }
     }
-    return undefined;
   }
 }

@@ -1,0 +1,47 @@
+import { CliUsageError, parseCliOptions } from './cli-options';
+
+describe('parseCliOptions', () => {
+  it('parses the required options and applies defaults', () => {
+    expect(
+      parseCliOptions(['--clusters', '3', '--nodes-per-cluster', '2', '--kubeconfig-dir', '/tmp/k']),
+    ).toEqual({
+      clusters: 3,
+      nodesPerCluster: 2,
+      kubeconfigDir: '/tmp/k',
+      basePort: undefined,
+      namePrefix: 'site',
+      nodeCpu: '4',
+      nodeMemory: '16Gi',
+      nodeGpus: 0,
+      podStartDelayMs: 100,
+    });
+  });
+
+  it('returns undefined for --help', () => {
+    expect(parseCliOptions(['--help'])).toBeUndefined();
+  });
+
+  it.each([
+    [[], 'required'],
+    [
+      ['--clusters', '0', '--nodes-per-cluster', '1', '--kubeconfig-dir', 'd'],
+      '--clusters must be an integer between 1',
+    ],
+    [
+      ['--clusters', 'two', '--nodes-per-cluster', '1', '--kubeconfig-dir', 'd'],
+      '--clusters must be an integer',
+    ],
+    [
+      ['--clusters', '2', '--nodes-per-cluster', '1', '--kubeconfig-dir', 'd', '--base-port', '65535'],
+      'too few ports',
+    ],
+    [
+      ['--clusters', '2', '--nodes-per-cluster', '1', '--kubeconfig-dir', 'd', '--name-prefix', 'Bad_Name'],
+      'DNS label',
+    ],
+    [['--clusters', '2', '--bogus'], "Unknown option '--bogus'"],
+  ])('rejects %j', (argv, message) => {
+    expect(() => parseCliOptions(argv)).toThrow(CliUsageError);
+    expect(() => parseCliOptions(argv)).toThrow(message);
+  });
+});

@@ -1,0 +1,100 @@
+/** Command-line options of the multi-cluster emulator. */
+import { parseArgs } from 'node:util';
+
+export interface CliOptions {
+  clusters: number;
+  nodesPerCluster: number;
+  kubeconfigDir: string;
+  basePort?: number;
+  namePrefix: string;
+  nodeCpu: string;
+  nodeMemory: string;
+  nodeGpus: number;
+  podStartDelayMs: number;
+}
+
+export const USAGE = `Usage: kube-emulator --clusters N --nodes-per-cluster M --kubeconfig-dir DIR [options]
+
+Starts N emulated Kubernetes clusters (the Polis kube-emulator, not K3s) on 127.0.0.1 and
+writes DIR/<cluster>.kubeconfig for each.
+
+Options:
+  --clusters N              number of clusters (required, >= 1)
+  --nodes-per-cluster M     nodes in each cluster (required, >= 0)
+  --kubeconfig-dir DIR      where kubeconfig files are written (required)
+  --base-port P             cluster i listens on P + i (default: free ports)
+  --name-prefix NAME        clusters are named NAME-01, NAME-02, ... (default: site)
+  --node-cpu Q              allocatable cpu per node (default: 4)
+  --node-memory Q           allocatable memory per node (default: 16Gi)
+  --node-gpus N             nvidia.com/gpu per node (default: 0)
+  --pod-start-delay-ms MS   bind-to-Running delay (default: 100)
+  --help                    show this help`;
+
+export class CliUsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'CliUsageError';
+  }
+}
+
+function integer(
+  name: string,
+  value: string | undefined,
+  min: number,
+  max = Number.MAX_SAFE_INTEGER,
+): number | undefined {
+  if (value === undefined) return undefined;
+  const parsed = Number(value);
+  if (!/^\d+$/.test(value) || parsed < min || parsed > max)
+    throw new CliUsageError(`--${name} must be an integer between ${min} and ${max}, got "${value}"`);
+  return parsed;
+}
+
+/** Parses argv (without node and script). Returns undefined when --help was asked for. */
+export function parseCliOptions(argv: string[]): CliOptions | undefined {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      strict: true,
+      options: {
+        clusters: { type: 'string' },
+        'nodes-per-cluster': { type: 'string' },
+        'kubeconfig-dir': { type: 'string' },
+        'base-port': { type: 'string' },
+        'name-prefix': { type: 'string' },
+        'node-cpu': { type: 'string' },
+        'node-memory': { type: 'string' },
+        'node-gpus': { type: 'string' },
+        'pod-start-delay-ms': { type: 'string' },
+        help: { type: 'boolean' },
+      },
+    }));
+  } catch (error) {
+    throw new CliUsageError((error as Error).message);
+  }
+  if (values.help) return undefined;
+  const clusters = integer('clusters', values.clusters, 1, 10_000);
+  const nodesPerCluster = integer('nodes-per-cluster', values['nodes-per-cluster'], 0, 10_000);
+  const kubeconfigDir = values['kubeconfig-dir'];
+  if (clusters === undefined || nodesPerCluster === undefined || !kubeconfigDir) {
+    throw new CliUsageError('--clusters, --nodes-per-cluster and --kubeconfig-dir are required');
+  }
+  const basePort = integer('base-port', values['base-port'], 1, 65_535);
+  if (basePort !== undefined && basePort + clusters - 1 > 65_535)
+    throw new CliUsageError('--base-port leaves too few ports for --clusters');
+  const namePrefix = values['name-prefix'] ?? 'site';
+  if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(namePrefix))
+    throw new CliUsageError('--name-prefix must be a lowercase DNS label');
+  return {
+    clusters,
+    nodesPerCluster,
+    kubeconfigDir,
+    basePort,
+    namePrefix,
+    nodeCpu: values['node-cpu'] ?? '4',
+    nodeMemory: values['node-memory'] ?? '16Gi',
+    nodeGpus: integer('node-gpus', values['node-gpus'], 0, 64) ?? 0,
+    podStartDelayMs: integer('pod-start-delay-ms', values['pod-start-delay-ms'], 0, 600_000) ?? 100,
+  };
+}

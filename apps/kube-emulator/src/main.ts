@@ -1,0 +1,67 @@
+/**
+ * Runs many emulated Kubernetes clusters in one process (the Polis kube-emulator, not K3s):
+ *   npm run kube-emulator -- --clusters 3 --nodes-per-cluster 2 --kubeconfig-dir .polis/kube
+ * Prints one JSON line per cluster once all are up, then serves until SIGINT/SIGTERM.
+ */
+import { resolve } from 'node:path';
+import { startFleet, type Fleet } from '@polis/kube-emulator';
+import { CliUsageError, parseCliOptions, USAGE } from './cli-options';
+
+async function main(): Promise<void> {
+  const options = parseCliOptions(process.argv.slice(2));
+  if (!options) {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+  const kubeconfigDir = resolve(options.kubeconfigDir);
+  const fleet: Fleet = await startFleet({
+    clusters: options.clusters,
+    nodesPerCluster: options.nodesPerCluster,
+    kubeconfigDir,
+    basePort: options.basePort,
+    namePrefix: options.namePrefix,
+    nodeTemplate: {
+      cpu: options.nodeCpu,
+      memory: options.nodeMemory,
+      gpus: options.nodeGpus,
+      instanceType: 'emulated.standard',
+    },
+    podStartDelayMs: options.podStartDelayMs,
+    onError: (cluster, error) =>
+      process.stderr.write(
+        `[${cluster}] internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+      ),
+  });
+  for (const cluster of fleet.clusters) {
+    process.stdout.write(
+      `${JSON.stringify({ cluster: cluster.name, server: cluster.emulator.url, kubeconfig: cluster.kubeconfigPath })}\n`,
+    );
+  }
+  process.stderr.write(
+    `kube-emulator: ${fleet.clusters.length} emulated cluster(s) ready; kubeconfigs in ${kubeconfigDir}\n`,
+  );
+
+  let stopping = false;
+  const shutdown = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
+    process.stderr.write(`kube-emulator: ${signal}, stopping\n`);
+    fleet.stop().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof CliUsageError) {
+    process.stderr.write(`kube-emulator: ${error.message}\n\n${USAGE}\n`);
+    process.exit(2);
+  }
+  process.stderr.write(
+    `kube-emulator: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
+  process.exit(1);
+});

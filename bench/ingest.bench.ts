@@ -1,0 +1,203 @@
+/**
+ * End-to-end ingest rate: messages per second from publish to queryable in InfluxDB, Polis against a bare
+ * baseline pipeline, in the same run. Usage: npm run bench:ingest [-- --messages 50000 --runs 5]
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { connect, type NatsConnection } from 'nats';
+
+const INFLUX = 'http://127.0.0.1:8086';
+const ROOT = join(__dirname, '..');
+const { values: args } = parseArgs({
+  options: { messages: { type: 'string', default: '50000' }, runs: { type: 'string', default: '5' } },
+});
+const MESSAGES = Number(args.messages);
+const RUNS = Number(args.runs);
+const PROBE_EVERY = 500;
+
+interface RunResult {
+  ratePerSecond: number;
+  seconds: number;
+  stored: number;
+  latencyMs: number[];
+}
+
+async function influxQuery(database: string, q: string): Promise<any> {
+  const r = await fetch(`${INFLUX}/query?db=${database}&epoch=ms&q=${encodeURIComponent(q)}`);
+  return r.json();
+}
+
+async function count(database: string, measurementPath: string): Promise<number> {
+  const body = await influxQuery(database, `SELECT count("vehicleCount") FROM ${measurementPath}`);
+  return body.results?.[0]?.series?.[0]?.values?.[0]?.[1] ?? 0;
+}
+
+async function waitReady(child: ChildProcess, probe: () => Promise<boolean>): Promise<void> {
+  for (let i = 0; i < 300; i++) {
+    if (child.exitCode !== null) throw new Error('pipeline exited before it was ready');
+    if (await probe().catch(() => false)) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('pipeline did not become ready');
+}
+
+async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill('SIGTERM');
+  await exited;
+}
+
+/** Publishes MESSAGES readings as fast as NATS takes them; every PROBE_EVERY-th is timed until queryable. */
+async function drive(nc: NatsConnection, prefix: string, database: string, path: string): Promise<RunResult> {
+  const probes = new Map<number, number>();
+  const latencyMs: number[] = [];
+  const start = Date.now();
+  const base = start - 60_000;
+  let polling = true;
+  const poller = (async () => {
+    while (polling) {
+      const body = await influxQuery(
+        database,
+        `SELECT "vehicleCount" FROM ${path} WHERE "sensor" = 'probe' AND time >= ${base}ms`,
+      );
+      const now = Date.now();
+      for (const [ts] of (body.results?.[0]?.series?.[0]?.values ?? []) as [number][]) {
+        const sentAt = probes.get(ts);
+        if (sentAt !== undefined) {
+          latencyMs.push(now - sentAt);
+          probes.delete(ts);
+        }
+      }
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  })();
+  for (let i = 0; i < MESSAGES; i++) {
+    const probe = i % PROBE_EVERY === 0;
+    const sensor = probe ? 'probe' : `loop-${i % 16}`;
+    const ts = base + i;
+    if (probe) probes.set(ts, Date.now());
+    nc.publish(
+      `${prefix}.telemetry.site-${i % 8}.traffic-loop.${sensor}`,
+      JSON.stringify({ ts, values: { vehicleCount: i % 40, occupancyPct: 10 } }),
+    );
+    if (i % 1000 === 999) await nc.flush();
+  }
+  await nc.flush();
+  let stored = 0;
+  const deadline = Date.now() + 120_000;
+  while (Date.now() < deadline) {
+    stored = await count(database, path);
+    if (stored >= MESSAGES) break;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  const seconds = (Date.now() - start) / 1000;
+  polling = false;
+  await poller;
+  return { ratePerSecond: stored / seconds, seconds, stored, latencyMs };
+}
+
+async function runPolis(nc: NatsConnection): Promise<RunResult> {
+  const id = randomBytes(3).toString('hex');
+  const prefix = `bench-${id}`;
+  const database = `bench_polis_${id}`;
+  const port = 18_000 + Math.floor(Math.random() * 1000);
+  const child = spawn(process.execPath, [join(ROOT, 'dist/apps/control-plane/main.js')], {
+    env: {
+      ...process.env,
+      POLIS_SUBJECT_PREFIX: prefix,
+      INFLUX_URL: `${INFLUX}/${database}`,
+      PORT: String(port),
+      LOG_LEVEL: 'warn',
+    },
+    stdio: 'ignore',
+  });
+  try {
+    await waitReady(child, async () => (await fetch(`http://127.0.0.1:${port}/health`)).status === 200);
+    return await drive(nc, prefix, database, `"${database}"."raw"."traffic-loop"`);
+  } finally {
+    await stop(child);
+    await influxQuery(database, `DROP DATABASE "${database}"`);
+    const jsm = await nc.jetstreamManager();
+    const upper = prefix.toUpperCase().replace(/-/g, '_');
+    for (const s of [
+      `${upper}_TELEMETRY`,
+      `${upper}_DEADLETTER`,
+      `KV_${prefix}_sensor_kinds`,
+      `KV_${prefix}_sensors`,
+    ]) {
+      await jsm.streams.delete(s).catch(() => false);
+    }
+  }
+}
+
+async function runBaseline(nc: NatsConnection): Promise<RunResult> {
+  const id = randomBytes(3).toString('hex');
+  const prefix = `bench-${id}`;
+  const database = `bench_base_${id}`;
+  const child = spawn(
+    process.execPath,
+    ['-r', 'ts-node/register/transpile-only', join(__dirname, 'ingest/baseline-pipeline.ts')],
+    {
+      env: { ...process.env, BENCH_DATABASE: database, BENCH_SUBJECT: `${prefix}.telemetry.>` },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  let ready = false;
+  child.stdout?.on('data', (d: Buffer) => (ready ||= d.toString().includes('ready')));
+  try {
+    await waitReady(child, async () => ready);
+    return await drive(nc, prefix, database, `"traffic-loop"`);
+  } finally {
+    await stop(child);
+    await influxQuery(database, `DROP DATABASE "${database}"`);
+  }
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+const percentile = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)] ?? NaN;
+};
+
+async function main(): Promise<void> {
+  const nc = await connect({ servers: 'nats://127.0.0.1:4222' });
+  const polis: RunResult[] = [];
+  const baseline: RunResult[] = [];
+  for (let run = 0; run < RUNS; run++) {
+    // Alternate the order so neither pipeline always runs on a warmer machine.
+    const pair = run % 2 === 0 ? [runBaseline, runPolis] : [runPolis, runBaseline];
+    for (const fn of pair) {
+      const result = await fn(nc);
+      (fn === runPolis ? polis : baseline).push(result);
+      process.stderr.write(
+        `${fn === runPolis ? 'polis   ' : 'baseline'} run ${run + 1}: ${result.ratePerSecond.toFixed(0)} msg/s, stored ${result.stored}/${MESSAGES}\n`,
+      );
+    }
+  }
+  await nc.close();
+  const summarise = (rs: RunResult[]) => ({
+    medianRatePerSecond: Math.round(median(rs.map((r) => r.ratePerSecond))),
+    medianSeconds: Number(median(rs.map((r) => r.seconds)).toFixed(2)),
+    allStored: rs.every((r) => r.stored === MESSAGES),
+    latencyP50Ms: Math.round(median(rs.map((r) => percentile(r.latencyMs, 50)))),
+    latencyP99Ms: Math.round(median(rs.map((r) => percentile(r.latencyMs, 99)))),
+  });
+  const summary = {
+    messages: MESSAGES,
+    runs: RUNS,
+    polis: summarise(polis),
+    baseline: summarise(baseline),
+    ratio: Number(
+      (median(polis.map((r) => r.ratePerSecond)) / median(baseline.map((r) => r.ratePerSecond))).toFixed(2),
+    ),
+  };
+  process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+}
+
+void main();

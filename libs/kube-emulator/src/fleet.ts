@@ -1,0 +1,71 @@
+/** Many emulated clusters in one process, each with its own port, token and kubeconfig file. */
+import { join } from 'node:path';
+import type { NodeTemplate } from './controllers/nodes';
+import type { PodLifecycleHooks } from './controllers/cluster-simulator';
+import { KubeEmulator } from './emulator';
+import { generateTlsMaterial } from './tls';
+
+export interface FleetOptions {
+  clusters: number;
+  nodesPerCluster: number;
+  kubeconfigDir: string;
+  /** First port; cluster i listens on basePort + i. Absent: free ports are picked. */
+  basePort?: number;
+  /** Cluster i is named `${namePrefix}-${i+1, zero padded}`. Default "site". */
+  namePrefix?: string;
+  nodeTemplate?: NodeTemplate;
+  podStartDelayMs?: number;
+  hooks?: (clusterName: string) => PodLifecycleHooks;
+  onError?: (clusterName: string, error: unknown) => void;
+}
+
+export interface FleetCluster {
+  name: string;
+  emulator: KubeEmulator;
+  kubeconfigPath: string;
+}
+
+export interface Fleet {
+  clusters: FleetCluster[];
+  stop(): Promise<void>;
+}
+
+export function clusterName(prefix: string, index: number, total: number): string {
+  return `${prefix}-${String(index + 1).padStart(Math.max(2, String(total).length), '0')}`;
+}
+
+export async function startFleet(options: FleetOptions): Promise<Fleet> {
+  if (!Number.isInteger(options.clusters) || options.clusters < 1)
+    throw new RangeError('clusters must be a positive integer');
+  if (!Number.isInteger(options.nodesPerCluster) || options.nodesPerCluster < 0)
+    throw new RangeError('nodesPerCluster must be a non-negative integer');
+  const tls = generateTlsMaterial();
+  const clusters: FleetCluster[] = [];
+  try {
+    for (let index = 0; index < options.clusters; index += 1) {
+      const name = clusterName(options.namePrefix ?? 'site', index, options.clusters);
+      const emulator = new KubeEmulator({
+        name,
+        tls,
+        port: options.basePort === undefined ? 0 : options.basePort + index,
+        nodes: { count: options.nodesPerCluster, template: options.nodeTemplate },
+        podStartDelayMs: options.podStartDelayMs,
+        hooks: options.hooks?.(name),
+        onError: (error) => options.onError?.(name, error),
+      });
+      await emulator.start();
+      const kubeconfigPath = join(options.kubeconfigDir, `${name}.kubeconfig`);
+      await emulator.writeKubeconfig(kubeconfigPath);
+      clusters.push({ name, emulator, kubeconfigPath });
+    }
+  } catch (error) {
+    await Promise.all(clusters.map(({ emulator }) => emulator.stop()));
+    throw error;
+  }
+  return {
+    clusters,
+    stop: async () => {
+      await Promise.all(clusters.map(({ emulator }) => emulator.stop()));
+    },
+  };
+}

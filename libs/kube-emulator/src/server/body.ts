@@ -1,0 +1,75 @@
+/** Reading and decoding request bodies by Content-Type. */
+import type { IncomingMessage } from 'node:http';
+import { parse as parseYaml } from 'yaml';
+import { ApiError } from '../model/api-error';
+import { decodeProtobufObject } from './protobuf';
+
+export type PatchType = 'json' | 'merge' | 'strategic' | 'apply';
+
+const PATCH_TYPES: Record<string, PatchType> = {
+  'application/json-patch+json': 'json',
+  'application/merge-patch+json': 'merge',
+  'application/strategic-merge-patch+json': 'strategic',
+  'application/apply-patch+yaml': 'apply',
+};
+
+export function mediaType(header: string | undefined): string {
+  return (header ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+}
+
+export function patchTypeOf(contentType: string | undefined): PatchType {
+  const type = PATCH_TYPES[mediaType(contentType)];
+  if (!type) throw ApiError.unsupportedMediaType(contentType ?? '<none>');
+  return type;
+}
+
+export async function readBody(request: IncomingMessage, limitBytes: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request) {
+    const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk));
+    size += buffer.length;
+    if (size > limitBytes)
+      throw new ApiError(413, 'RequestEntityTooLarge', `the request body exceeds ${limitBytes} bytes`);
+    chunks.push(buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    throw ApiError.badRequest(
+      `the body of the request could not be decoded as JSON: ${(error as Error).message}`,
+    );
+  }
+}
+
+function parseYamlDocument(text: string): unknown {
+  try {
+    return parseYaml(text) as unknown;
+  } catch (error) {
+    throw ApiError.badRequest(
+      `the body of the request could not be decoded as YAML: ${(error as Error).message}`,
+    );
+  }
+}
+
+/** Decodes an object body (create, update, delete options). Empty bodies decode to undefined. */
+export function decodeObjectBody(body: Buffer, contentType: string | undefined): unknown {
+  if (body.length === 0) return undefined;
+  const type = mediaType(contentType);
+  if (type === 'application/vnd.kubernetes.protobuf') return decodeProtobufObject(body);
+  const text = body.toString('utf8');
+  if (text.trim() === '') return undefined;
+  if (type === '' || type === 'application/json') return parseJson(text);
+  if (type === 'application/yaml') return parseYamlDocument(text);
+  throw ApiError.unsupportedMediaType(contentType ?? '<none>');
+}
+
+export function decodePatchBody(body: Buffer, patchType: PatchType): unknown {
+  const text = body.toString('utf8');
+  if (text.trim() === '') throw ApiError.badRequest('the patch body is empty');
+  return patchType === 'apply' ? parseYamlDocument(text) : parseJson(text);
+}

@@ -1,0 +1,84 @@
+/** Injected failures: the API answering 503, 429 throttling and 409 write conflicts. */
+import { z } from 'zod';
+import { ApiError } from '../model/api-error';
+
+export interface FaultSnapshot {
+  unavailable: boolean;
+  throttledRequestsLeft: number;
+  retryAfterSeconds: number;
+  conflictingWritesLeft: number;
+}
+
+export class FaultInjector {
+  private unavailable = false;
+  private throttledRequestsLeft = 0;
+  private retryAfterSeconds = 1;
+  private conflictingWritesLeft = 0;
+
+  setUnavailable(unavailable: boolean): void {
+    this.unavailable = unavailable;
+  }
+
+  /** The next `requests` API requests get 429 with Retry-After. */
+  throttle(requests: number, retryAfterSeconds = 1): void {
+    this.throttledRequestsLeft = Math.max(0, Math.floor(requests));
+    this.retryAfterSeconds = Math.max(0, Math.floor(retryAfterSeconds));
+  }
+
+  /** The next `writes` mutating requests get 409 Conflict. */
+  conflictWrites(writes: number): void {
+    this.conflictingWritesLeft = Math.max(0, Math.floor(writes));
+  }
+
+  clear(): void {
+    this.unavailable = false;
+    this.throttledRequestsLeft = 0;
+    this.conflictingWritesLeft = 0;
+  }
+
+  snapshot(): FaultSnapshot {
+    return {
+      unavailable: this.unavailable,
+      throttledRequestsLeft: this.throttledRequestsLeft,
+      retryAfterSeconds: this.retryAfterSeconds,
+      conflictingWritesLeft: this.conflictingWritesLeft,
+    };
+  }
+
+  /** The error to answer instead of serving a request, using up one unit of any budget it draws on. */
+  intercept(request: {
+    write: boolean;
+    target: { group: string; resource: string; name?: string };
+  }): ApiError | undefined {
+    if (this.unavailable)
+      return ApiError.unavailable(
+        'the Kubernetes API is unavailable (fault injected by the Polis kube-emulator)',
+      );
+    if (this.throttledRequestsLeft > 0) {
+      this.throttledRequestsLeft -= 1;
+      return ApiError.tooManyRequests(this.retryAfterSeconds);
+    }
+    if (request.write && this.conflictingWritesLeft > 0) {
+      this.conflictingWritesLeft -= 1;
+      return ApiError.staleResourceVersion(request.target);
+    }
+    return undefined;
+  }
+}
+
+/** Body of `POST /emulator/faults`. Every field is optional; several may be combined. */
+export const faultRequestSchema = z
+  .object({
+    clear: z.boolean().optional(),
+    unavailable: z.boolean().optional(),
+    throttle: z
+      .object({ requests: z.number().int().min(0), retryAfterSeconds: z.number().int().min(0).default(1) })
+      .optional(),
+    conflicts: z.number().int().min(0).optional(),
+    dropWatches: z.boolean().optional(),
+    compactHistory: z.boolean().optional(),
+    nodeReady: z.object({ node: z.string().min(1), ready: z.boolean() }).optional(),
+  })
+  .strict();
+
+export type FaultRequest = z.infer<typeof faultRequestSchema>;
