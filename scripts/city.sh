@@ -6,7 +6,14 @@ cd "$POLIS_ROOT"
 bash scripts/bootstrap.sh
 log "building"
 npx nest build control-plane >"$POLIS_STATE/logs/build.log" 2>&1
+npx nest build model-validator >>"$POLIS_STATE/logs/build.log" 2>&1
 npx nest build city-sim >>"$POLIS_STATE/logs/build.log" 2>&1
+
+# The key that encrypts site kubeconfigs at rest: generated once, kept out of git and out of logs.
+mkdir -p "$POLIS_STATE/secrets"
+[ -f "$POLIS_STATE/secrets/kubeconfig.key" ] || (umask 077 && openssl rand -base64 32 >"$POLIS_STATE/secrets/kubeconfig.key")
+POLIS_KUBECONFIG_KEY="$(cat "$POLIS_STATE/secrets/kubeconfig.key")"
+export POLIS_KUBECONFIG_KEY
 
 PORT="${PORT:-8080}"
 if port_open "$PORT"; then log "port $PORT is taken: set PORT to another one"; exit 1; fi

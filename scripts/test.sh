@@ -13,6 +13,7 @@ npx madge --circular --extensions ts --ts-config tsconfig.json apps libs
 
 log "build"
 npx nest build control-plane
+npx nest build model-validator
 npx nest build city-sim
 
 log "unit tests"

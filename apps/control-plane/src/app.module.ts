@@ -3,8 +3,10 @@ import { LoggerModule } from 'nestjs-pino';
 import { type AppConfig, ConfigModule } from './config';
 import { HealthModule } from './health';
 import { MetricsModule } from './metrics';
+import { ModelsModule } from './models';
 import { NatsModule } from './nats';
 import { RedisModule } from './redis';
+import { SitesModule } from './sites';
 import { TelemetryModule } from './telemetry';
 
 @Module({})
@@ -34,7 +36,9 @@ export class AppModule {
         MetricsModule,
         NatsModule,
         RedisModule,
+        SitesModule,
         TelemetryModule,
+        ModelsModule,
         HealthModule,
       ],
     };

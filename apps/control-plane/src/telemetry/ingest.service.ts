@@ -1,8 +1,7 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { AckPolicy, type ConsumerInfo, type ConsumerMessages, DeliverPolicy, type JsMsg, nanos } from 'nats';
+import { AckPolicy, type ConsumerMessages, DeliverPolicy, nanos } from 'nats';
 import { APP_CONFIG, type AppConfig } from '../config';
 import { NatsClient } from '../nats';
-import { AckFloor } from './ack-floor';
 import { IngestMetrics } from './ingest.metrics';
 import { ReadingBatch } from './reading-batch';
 import { type PendingReading, ReadingWriter } from './reading-writer';
@@ -15,7 +14,7 @@ const ACK_WAIT_MS = 10_000;
 /**
  * The durable JetStream consumer behind the sensor contract. A message is acked only after its batch is in
  * InfluxDB (or its dead letter is in the dead-letter stream), so an outage or a crash means redelivery, and a
- * redelivered reading overwrites its own point. Acks are cumulative (see AckFloor).
+ * redelivered reading overwrites its own point.
  */
 @Injectable()
 export class IngestService implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -26,9 +25,6 @@ export class IngestService implements OnApplicationBootstrap, OnApplicationShutd
   private loop?: Promise<void>;
   /** Received but not yet added to the Prometheus counter: a per-message inc costs a measurable share of ingest. */
   private uncounted = 0;
-  private floor!: AckFloor<JsMsg>;
-  private gapTimer?: NodeJS.Timeout;
-  private lastWaitingFor = 0;
   private stopping = false;
 
   constructor(
@@ -43,14 +39,11 @@ export class IngestService implements OnApplicationBootstrap, OnApplicationShutd
   async onApplicationBootstrap(): Promise<void> {
     const { ingest, nats } = this.config;
     this.names = await ensureTelemetryStreams(this.nats.manager, nats.subjectPrefix);
-    const consumerInfo = await this.ensureConsumer();
-    this.floor = new AckFloor(consumerInfo.ack_floor.stream_seq);
-    this.gapTimer = setInterval(() => void this.skipVanishedMessages(), ACK_WAIT_MS);
+    await this.ensureConsumer();
     this.writer.start();
     const batch = new ReadingBatch<PendingReading>(async (items) => {
       if (!(await this.writer.writeUntilStored(items))) return; // stopping: JetStream redelivers them
-      for (const { message } of items) this.floor.finish(message.seq, message);
-      this.ackFloor();
+      for (const { message } of items) message.ack();
     }, ingest.maxWritesInFlight);
     this.batch = batch;
     const consumer = await this.nats.jetstream.consumers.get(this.names.telemetry, this.names.ingestConsumer);
@@ -65,35 +58,10 @@ export class IngestService implements OnApplicationBootstrap, OnApplicationShutd
   async onApplicationShutdown(): Promise<void> {
     this.stopping = true;
     if (this.timer) clearInterval(this.timer);
-    if (this.gapTimer) clearInterval(this.gapTimer);
     await this.messages?.close();
     await this.loop;
     await this.batch?.drain();
     await this.writer.stop();
-  }
-
-  /**
-   * If the floor has waited a whole ack-wait for a sequence, it was not merely held by a crashed instance
-   * (that would have been redelivered by now): when the stream no longer has it, stop waiting for it.
-   */
-  private async skipVanishedMessages(): Promise<void> {
-    const waitingFor = this.floor.waitingFor;
-    const stalled = waitingFor === this.lastWaitingFor && this.floor.blocked > 0;
-    this.lastWaitingFor = waitingFor;
-    if (!stalled) return;
-    try {
-      await this.nats.manager.streams.getMessage(this.names.telemetry, { seq: waitingFor });
-    } catch (error) {
-      if (!isNoMessageFound(error)) return;
-      const { state } = await this.nats.manager.streams.info(this.names.telemetry);
-      // Aged out: everything below the stream's first sequence is gone; deleted: just this one.
-      this.floor.skipThrough(Math.max(waitingFor, state.first_seq - 1));
-      this.ackFloor();
-    }
-  }
-
-  private ackFloor(): void {
-    this.floor.takeAckable()?.ack();
   }
 
   private publishCounters(batch: ReadingBatch<PendingReading>): void {
@@ -107,10 +75,10 @@ export class IngestService implements OnApplicationBootstrap, OnApplicationShutd
     return { pending: info.num_pending, ackPending: info.num_ack_pending, redelivered: info.num_redelivered };
   }
 
-  private async ensureConsumer(): Promise<ConsumerInfo> {
-    return this.nats.manager.consumers.add(this.names.telemetry, {
+  private async ensureConsumer(): Promise<void> {
+    await this.nats.manager.consumers.add(this.names.telemetry, {
       durable_name: this.names.ingestConsumer,
-      ack_policy: AckPolicy.All,
+      ack_policy: AckPolicy.Explicit,
       deliver_policy: DeliverPolicy.All,
       ack_wait: nanos(ACK_WAIT_MS),
       max_ack_pending: this.config.ingest.maxAckPending,
@@ -123,10 +91,7 @@ export class IngestService implements OnApplicationBootstrap, OnApplicationShutd
       this.uncounted += 1;
       const result = this.triage.judge(message, Date.now());
       if (!result.ok) {
-        if (await this.triage.deadLetter(message, result, () => this.stopping)) {
-          this.floor.finish(message.seq, message);
-          this.ackFloor();
-        }
+        if (await this.triage.deadLetter(message, result, () => this.stopping)) message.ack();
         continue;
       }
       batch.push({ message, reading: result.reading });
@@ -134,9 +99,4 @@ export class IngestService implements OnApplicationBootstrap, OnApplicationShutd
     }
     this.publishCounters(batch);
   }
-}
-
-function isNoMessageFound(error: unknown): boolean {
-  const e = error as { code?: string; api_error?: { err_code?: number } };
-  return e.code === '404' || e.api_error?.err_code === 10037;
 }

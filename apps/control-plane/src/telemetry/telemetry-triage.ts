@@ -32,8 +32,8 @@ export class TelemetryTriage {
   private readonly kindOf = (name: string) => this.kinds.get(name);
 
   /**
-   * Resolves true once the dead letter is stored. Retries while the dead-letter stream is unreachable, since
-   * skipping ahead would let a cumulative ack cover this message; resolves false only when stopping.
+   * Resolves true once the dead letter is stored (the caller then acks). Retries while the dead-letter
+   * stream is unreachable, in order, like InfluxDB writes; resolves false only when stopping.
    */
   async deadLetter(message: JsMsg, result: ValidationFailure, stopping: () => boolean): Promise<boolean> {
     for (let attempt = 0; ; attempt++) {

@@ -1,0 +1,87 @@
+import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Patch, Post, Put } from '@nestjs/common';
+import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { PolisError, ZodValidationPipe } from '../common';
+import { SiteMonitor } from './site-monitor.service';
+import { SiteRegistry, type SiteRecord } from './site-registry.service';
+import { siteIdSchema } from './site.schema';
+import type { SiteStatus } from './site-status';
+
+function parseRevision(ifMatch: string | undefined): number {
+  const revision = Number((ifMatch ?? '').replace(/^W\//, '').replace(/"/g, ''));
+  if (!Number.isSafeInteger(revision) || revision < 1)
+    throw new PolisError(
+      'invalid-input',
+      'If-Match must carry the revision read from GET, e.g. If-Match: "3"',
+    );
+  return revision;
+}
+
+type SiteView = SiteRecord['site'] & Omit<SiteRecord, 'site'> & { status: SiteStatus };
+
+@ApiTags('sites')
+@Controller('sites')
+export class SitesController {
+  constructor(
+    private readonly registry: SiteRegistry,
+    private readonly monitor: SiteMonitor,
+  ) {}
+
+  @Post()
+  @ApiOperation({ summary: 'Register a site: its description and kubeconfig; the cluster must answer' })
+  async register(@Body() body: unknown): Promise<SiteView> {
+    const record = await this.registry.register(body);
+    return this.view(record, await this.monitor.check(record.site.id));
+  }
+
+  @Get()
+  @ApiOperation({ summary: 'Every site with its health and capacity (never its kubeconfig)' })
+  list(): { items: SiteView[] } {
+    return { items: this.registry.list().map((record) => this.view(record)) };
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'One site: description, revision, health, node inventory and capacity' })
+  get(@Param('id', new ZodValidationPipe(siteIdSchema)) id: string): SiteView {
+    return this.view(this.registry.get(id));
+  }
+
+  @Put(':id')
+  @ApiHeader({ name: 'If-Match', description: 'revision this update is based on', required: true })
+  async replace(
+    @Param('id', new ZodValidationPipe(siteIdSchema)) id: string,
+    @Body() body: unknown,
+    @Headers('if-match') ifMatch: string | undefined,
+  ): Promise<SiteView> {
+    return this.view(await this.registry.replace(id, body, parseRevision(ifMatch)));
+  }
+
+  @Patch(':id')
+  @ApiHeader({ name: 'If-Match', description: 'revision this update is based on', required: true })
+  async patch(
+    @Param('id', new ZodValidationPipe(siteIdSchema)) id: string,
+    @Body() body: unknown,
+    @Headers('if-match') ifMatch: string | undefined,
+  ): Promise<SiteView> {
+    return this.view(await this.registry.patch(id, body, parseRevision(ifMatch)));
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @ApiHeader({ name: 'If-Match', description: 'delete only if still at this revision', required: false })
+  async remove(
+    @Param('id', new ZodValidationPipe(siteIdSchema)) id: string,
+    @Headers('if-match') ifMatch: string | undefined,
+  ): Promise<void> {
+    await this.registry.remove(id, ifMatch === undefined ? undefined : parseRevision(ifMatch));
+  }
+
+  private view(record: SiteRecord, status: SiteStatus = this.monitor.status(record.site.id)): SiteView {
+    return {
+      ...record.site,
+      revision: record.revision,
+      createdAt: record.createdAt,
+      updatedAt: record.updatedAt,
+      status,
+    };
+  }
+}
