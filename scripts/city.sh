@@ -25,10 +25,38 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
+# The sites' K3s clusters: the local Kubernetes API (an emulator, not K3s), one kubeconfig per site.
+kube="$POLIS_STATE/kube"
+rm -rf "$kube" && mkdir -p "$kube"
+ts_node=(npx ts-node -r tsconfig-paths/register --transpile-only)
+start_clusters() { # prefix count nodes cpu memory
+  "${ts_node[@]}" apps/kube-emulator/src/main.ts --name-prefix "$1" --clusters "$2" --nodes-per-cluster "$3" \
+    --node-cpu "$4" --node-memory "$5" --kubeconfig-dir "$kube" >"$POLIS_STATE/logs/kube-$1.log" 2>&1 &
+  pids+=($!)
+}
+intersections="${CITY_INTERSECTIONS:-6}"
+substations="${CITY_SUBSTATIONS:-3}"
+start_clusters traffic "$intersections" 1 2 4Gi
+start_clusters energy "$substations" 2 4 8Gi
+start_clusters central 1 3 16 64Gi
+for ((i = 0; i < 150; i++)); do
+  (($(ls "$kube" | wc -l) >= intersections + substations + 1)) && break
+  sleep 0.2
+done
+
 PORT="$PORT" node dist/apps/control-plane/main.js >"$POLIS_STATE/logs/control-plane.log" 2>&1 &
 pids+=($!)
 wait_port "$PORT" "control plane" 150
-CITY_SPEED="${CITY_SPEED:-60}" node dist/apps/city-sim/main.js >"$POLIS_STATE/logs/city-sim.log" 2>&1 &
+export POLIS_URL="http://127.0.0.1:$PORT"
+log "registering the simulated sites"
+"${ts_node[@]}" scripts/register-sites.ts "$kube" >"$POLIS_STATE/logs/register-sites.log" 2>&1 ||
+  log "site registration failed: see .polis/logs/register-sites.log"
+log "training the city's models and publishing them to the registry"
+"${ts_node[@]}" scripts/build-city-models.ts >"$POLIS_STATE/logs/models.log" 2>&1 ||
+  log "model build failed: see .polis/logs/models.log"
+
+CITY_INTERSECTIONS="$intersections" CITY_SUBSTATIONS="$substations" CITY_SPEED="${CITY_SPEED:-60}" \
+  node dist/apps/city-sim/main.js >"$POLIS_STATE/logs/city-sim.log" 2>&1 &
 pids+=($!)
 
 base="http://127.0.0.1:$PORT"
@@ -43,6 +71,9 @@ cat <<EOT
   Ingest stats     $base/api/v1/telemetry/stats
   Live telemetry   $base/api/v1/telemetry/stream
   Dead letters     $base/api/v1/telemetry/dead-letters
+  Sites            $base/api/v1/sites
+  Models           $base/api/v1/models
+  Kubeconfigs      .polis/kube/   (e.g. KUBECONFIG=.polis/kube/traffic-01.kubeconfig .polis/tools/bin/kubectl get nodes)
   Logs             .polis/logs/
 
 EOT
