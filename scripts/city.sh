@@ -5,9 +5,10 @@ cd "$POLIS_ROOT"
 
 bash scripts/bootstrap.sh
 log "building"
-npx nest build control-plane >"$POLIS_STATE/logs/build.log" 2>&1
-npx nest build model-validator >>"$POLIS_STATE/logs/build.log" 2>&1
-npx nest build city-sim >>"$POLIS_STATE/logs/build.log" 2>&1
+: >"$POLIS_STATE/logs/build.log"
+for app in control-plane model-validator city-sim; do
+  npx nest build "$app" >>"$POLIS_STATE/logs/build.log" 2>&1 || { log "build of $app failed: see .polis/logs/build.log"; exit 1; }
+done
 
 # The key that encrypts site kubeconfigs at rest: generated once, kept out of git and out of logs.
 mkdir -p "$POLIS_STATE/secrets"
