@@ -15,6 +15,7 @@ log "build"
 npx nest build control-plane
 npx nest build model-validator
 npx nest build city-sim
+npx nest build edge-runtime
 
 log "unit tests"
 npx jest --selectProjects unit

@@ -138,6 +138,7 @@ export function trainEnergyAnomalyDetector(history: readonly EnergySample[], see
           elementType: 'float32',
           shape: ['batch', 1],
           description: 'The reading',
+          columns: ['activePowerKw[t]'],
           unit: 'kW',
         },
       ],
