@@ -6,7 +6,7 @@ cd "$POLIS_ROOT"
 bash scripts/bootstrap.sh
 log "building"
 : >"$POLIS_STATE/logs/build.log"
-for app in control-plane model-validator city-sim; do
+for app in control-plane model-validator city-sim edge-runtime; do
   npx nest build "$app" >>"$POLIS_STATE/logs/build.log" 2>&1 || { log "build of $app failed: see .polis/logs/build.log"; exit 1; }
 done
 
@@ -56,9 +56,29 @@ log "training the city's models and publishing them to the registry"
 "${ts_node[@]}" scripts/build-city-models.ts >"$POLIS_STATE/logs/models.log" 2>&1 ||
   log "model build failed: see .polis/logs/models.log"
 
+# A replay that starts a day ago at 60x (a simulated minute per second), stamped with the simulated clock,
+# so the models' 5- and 15-minute windows fill in seconds; it reaches the wall clock after about 24 minutes.
 CITY_INTERSECTIONS="$intersections" CITY_SUBSTATIONS="$substations" CITY_SPEED="${CITY_SPEED:-60}" \
+  CITY_TIMESTAMPS=simulated CITY_START="${CITY_START:-$(date -u -d '1 day ago' +%Y-%m-%dT%H:%M:%SZ)}" \
   node dist/apps/city-sim/main.js >"$POLIS_STATE/logs/city-sim.log" 2>&1 &
 pids+=($!)
+
+# Edge runtimes serving the city's models on their sites' live telemetry (what a site's pod runs).
+runtime_port=9100
+start_runtime() { # site model
+  local sha
+  sha="$(curl -fsS "$POLIS_URL/api/v1/models/$2/versions/1.0.0" | node -e 'process.stdin.on("data",d=>process.stdout.write(JSON.parse(d).sha256))')" ||
+    { log "model $2 is not in the registry: runtime for $1 not started"; return 0; }
+  POLIS_SITE_ID="$1" POLIS_MODEL_NAME="$2" POLIS_MODEL_VERSION=1.0.0 POLIS_MODEL_ARTIFACT_SHA256="$sha" \
+    POLIS_NATS_URL=nats://127.0.0.1:4222 POLIS_MODEL_CACHE_DIR="$POLIS_STATE/runtime-cache/$1-$2" \
+    POLIS_HTTP_PORT="$runtime_port" INFLUX_URL=http://127.0.0.1:8086/polis LOG_LEVEL=warn \
+    node dist/apps/edge-runtime/main.js >"$POLIS_STATE/logs/runtime-$1-$2.log" 2>&1 &
+  pids+=($!)
+  runtime_port=$((runtime_port + 1))
+}
+start_runtime traffic-01 congestion-classifier
+start_runtime traffic-01 traffic-flow-forecaster
+start_runtime energy-01 energy-anomaly-detector
 
 base="http://127.0.0.1:$PORT"
 cat <<EOT
@@ -74,6 +94,8 @@ cat <<EOT
   Dead letters     $base/api/v1/telemetry/dead-letters
   Sites            $base/api/v1/sites
   Models           $base/api/v1/models
+  Inference        $base/api/v1/telemetry/series?kind=inference-congestion-classifier&site=traffic-01&from=2020-01-01T00:00:00Z&to=2100-01-01T00:00:00Z
+                   (also on NATS: polis.inference.<site>.<model>, polis.decision.<site>.<model>)
   Kubeconfigs      .polis/kube/   (e.g. KUBECONFIG=.polis/kube/traffic-01.kubeconfig .polis/tools/bin/kubectl get nodes)
   Logs             .polis/logs/
 

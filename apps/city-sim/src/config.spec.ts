@@ -28,6 +28,7 @@ describe('city-sim config', () => {
       dropoutProbability: 0.05,
       speed: 1,
       simStartMs: undefined,
+      timestamps: 'wall',
       summaryIntervalMs: 10_000,
       logLevel: 'info',
     });
@@ -44,6 +45,7 @@ describe('city-sim config', () => {
       CITY_DROPOUT_PROBABILITY: '0.5',
       CITY_SPEED: '1440',
       CITY_START: '2025-03-03T06:00:00Z',
+      CITY_TIMESTAMPS: 'simulated',
       CITY_SUMMARY_INTERVAL_MS: '',
       LOG_LEVEL: 'DEBUG',
     });
@@ -57,6 +59,7 @@ describe('city-sim config', () => {
       dropoutProbability: 0.5,
       speed: 1440,
       simStartMs: Date.UTC(2025, 2, 3, 6),
+      timestamps: 'simulated',
       summaryIntervalMs: 10_000,
       logLevel: 'debug',
     });

@@ -23,6 +23,10 @@ export const SETTINGS = {
     help: 'simulated ms per wall-clock ms, e.g. 1440 = a day in a minute (default 1)',
   },
   CITY_START: { flag: 'start', help: 'RFC 3339 instant the simulated clock starts at (default: now)' },
+  CITY_TIMESTAMPS: {
+    flag: 'timestamps',
+    help: 'wall: readings carry the wall clock; simulated: the simulated clock, never past the wall clock (default wall)',
+  },
   CITY_SUMMARY_INTERVAL_MS: {
     flag: 'summary-interval-ms',
     help: 'ms between summary log lines (default 10000)',
@@ -143,6 +147,11 @@ const settingsSchema = z.object({
   CITY_DROPOUT_PROBABILITY: numberSetting({ min: 0, max: 1, fallback: 0.05 }),
   CITY_SPEED: numberSetting({ min: 0.01, max: 100_000, fallback: 1 }),
   CITY_START: startInstant,
+  CITY_TIMESTAMPS: z
+    .string()
+    .optional()
+    .transform((raw) => blankToUndefined(raw) ?? 'wall')
+    .pipe(z.enum(['wall', 'simulated'])),
   CITY_SUMMARY_INTERVAL_MS: numberSetting({ min: 100, max: 3_600_000, integer: true, fallback: 10_000 }),
   LOG_LEVEL: z
     .string()
@@ -162,6 +171,8 @@ export interface CitySimConfig {
   speed: number;
   /** Simulated clock start, epoch ms; undefined = the moment publishing starts. */
   simStartMs: number | undefined;
+  /** Which clock stamps readings: the wall clock, or the simulated one (a replay that started in the past). */
+  timestamps: 'wall' | 'simulated';
   summaryIntervalMs: number;
   logLevel: (typeof LOG_LEVELS)[number];
 }
@@ -223,6 +234,7 @@ export function parseCommandLine(
       dropoutProbability: s.CITY_DROPOUT_PROBABILITY,
       speed: s.CITY_SPEED,
       simStartMs: s.CITY_START,
+      timestamps: s.CITY_TIMESTAMPS,
       summaryIntervalMs: s.CITY_SUMMARY_INTERVAL_MS,
       logLevel: s.LOG_LEVEL,
     },

@@ -58,6 +58,7 @@ async function run(config: CitySimConfig, logger: Logger): Promise<void> {
       intervalMs: config.intervalMs,
       speed: config.speed,
       simStartMs: config.simStartMs,
+      timestamps: config.timestamps,
       summaryIntervalMs: config.summaryIntervalMs,
     },
     { sink: nc, logger },

@@ -79,6 +79,25 @@ describe('CityPublisher', () => {
     expect(publisher.stats().lastSimulatedMs).toBe(Date.UTC(2030, 5, 1) + 2 * HOUR_MS);
   });
 
+  it('stamps the simulated clock in a replay that started in the past, never beyond the wall clock', () => {
+    const dayAgo = WALL_START - 24 * HOUR_MS;
+    const { publisher, published } = harness(quietCity, {
+      speed: 60,
+      simStartMs: dayAgo,
+      timestamps: 'simulated',
+    });
+    publisher.start();
+    jest.advanceTimersByTime(5000);
+    const stamps = [...new Set(published.map((p) => p.payload.ts))];
+    expect(stamps).toEqual([0, 1, 2, 3, 4, 5].map((s) => dayAgo + s * 60_000)); // a simulated minute per second
+    published.length = 0;
+    jest.advanceTimersByTime((24 * HOUR_MS) / 59 + 60_000); // the replay catches up with the wall clock
+    publisher.stop();
+    const lastTick = published.at(-1)!.payload.ts;
+    expect(Date.now() - lastTick).toBeLessThan(1000); // once caught up, readings carry the wall clock
+    expect(published.every((p) => p.payload.ts <= Date.now())).toBe(true);
+  });
+
   it('leaves offline sensors out and reports them in the summary', () => {
     const flaky = createCity({ seed: 'pub-flaky', intersections: 4, substations: 2, dropoutProbability: 1 });
     const { publisher, published, logs } = harness(flaky, { speed: 600, summaryIntervalMs: 1000 });

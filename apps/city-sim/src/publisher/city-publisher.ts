@@ -24,6 +24,12 @@ export interface CityPublisherOptions {
   speed: number;
   /** Where the simulated clock starts; default: the wall-clock time of `start()`. */
   simStartMs?: number;
+  /**
+   * `simulated` stamps readings with the simulated clock, so a compressed replay started in the past fills
+   * models' time windows at the compressed pace; it never stamps past the wall clock (the contract refuses
+   * readings from the future). Default `wall`.
+   */
+  timestamps?: 'wall' | 'simulated';
   summaryIntervalMs: number;
 }
 
@@ -139,13 +145,14 @@ export class CityPublisher {
     this.lastSimulatedMs = simMs;
     this.trackOutages(new Set(sample.offline.map((s) => s.key)), simMs);
 
+    const stampMs = this.options.timestamps === 'simulated' ? Math.min(simMs, wallMs) : wallMs;
     let failed = 0;
     let firstError: unknown;
     for (const reading of sample.readings) {
       const subject = this.subjects.get(sensorKey(reading.siteId, reading.sensorId));
       if (!subject) continue; // cannot happen: every sensor of the city got a subject in the constructor
       try {
-        this.deps.sink.publish(subject, encodeTelemetryPayload(wallMs, reading.values));
+        this.deps.sink.publish(subject, encodeTelemetryPayload(stampMs, reading.values));
         this.counters.messagesSent += 1;
       } catch (error) {
         failed += 1;
