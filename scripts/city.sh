@@ -65,11 +65,16 @@ pids+=($!)
 
 # Edge runtimes serving the city's models on their sites' live telemetry (what a site's pod runs).
 runtime_port=9100
-start_runtime() { # site model
-  local sha
-  sha="$(curl -fsS "$POLIS_URL/api/v1/models/$2/versions/1.0.0" | node -e 'process.stdin.on("data",d=>process.stdout.write(JSON.parse(d).sha256))')" ||
+# Reads one value from the JSON on stdin; exits non-zero when it is absent.
+read_json() { # script (receives the parsed JSON as `o` and the extra arguments as `a`)
+  node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const v=new Function("o","a",process.argv[1])(JSON.parse(s),process.argv.slice(2));if(v==null)process.exit(1);process.stdout.write(String(v))})' "$@"
+}
+start_runtime() { # site model: the model's latest version, pinned to its digest
+  local version sha
+  version="$(curl -fsS "$POLIS_URL/api/v1/models" | json_field ".items.find(m=>m.name==='$2')?.latestVersion")" &&
+    sha="$(curl -fsS "$POLIS_URL/api/v1/models/$2/versions/$version" | json_field .sha256)" ||
     { log "model $2 is not in the registry: runtime for $1 not started"; return 0; }
-  POLIS_SITE_ID="$1" POLIS_MODEL_NAME="$2" POLIS_MODEL_VERSION=1.0.0 POLIS_MODEL_ARTIFACT_SHA256="$sha" \
+  POLIS_SITE_ID="$1" POLIS_MODEL_NAME="$2" POLIS_MODEL_VERSION="$version" POLIS_MODEL_ARTIFACT_SHA256="$sha" \
     POLIS_NATS_URL=nats://127.0.0.1:4222 POLIS_MODEL_CACHE_DIR="$POLIS_STATE/runtime-cache/$1-$2" \
     POLIS_HTTP_PORT="$runtime_port" INFLUX_URL=http://127.0.0.1:8086/polis LOG_LEVEL=warn \
     node dist/apps/edge-runtime/main.js >"$POLIS_STATE/logs/runtime-$1-$2.log" 2>&1 &

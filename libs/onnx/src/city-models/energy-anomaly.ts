@@ -110,7 +110,7 @@ export function trainEnergyAnomalyDetector(history: readonly EnergySample[], see
   const checkScores = Float32Array.from(testScores.slice(0, n));
   return {
     name: 'energy-anomaly-detector',
-    version: '1.0.0',
+    version: '1.1.0',
     bytes,
     metadata: {
       task: 'anomaly-detection',
