@@ -71,8 +71,8 @@ read_json() { # script (receives the parsed JSON as `o` and the extra arguments 
 }
 start_runtime() { # site model: the model's latest version, pinned to its digest
   local version sha
-  version="$(curl -fsS "$POLIS_URL/api/v1/models" | json_field ".items.find(m=>m.name==='$2')?.latestVersion")" &&
-    sha="$(curl -fsS "$POLIS_URL/api/v1/models/$2/versions/$version" | json_field .sha256)" ||
+  version="$(curl -fsS "$POLIS_URL/api/v1/models" | read_json 'return o.items.find((m)=>m.name===a[0])?.latestVersion' "$2")" &&
+    sha="$(curl -fsS "$POLIS_URL/api/v1/models/$2/versions/$version" | read_json 'return o.sha256')" ||
     { log "model $2 is not in the registry: runtime for $1 not started"; return 0; }
   POLIS_SITE_ID="$1" POLIS_MODEL_NAME="$2" POLIS_MODEL_VERSION="$version" POLIS_MODEL_ARTIFACT_SHA256="$sha" \
     POLIS_NATS_URL=nats://127.0.0.1:4222 POLIS_MODEL_CACHE_DIR="$POLIS_STATE/runtime-cache/$1-$2" \
