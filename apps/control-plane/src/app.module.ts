@@ -1,6 +1,7 @@
 import { type DynamicModule, Module, RequestMethod } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import { type AppConfig, ConfigModule } from './config';
+import { DeploymentsModule } from './deployments';
 import { HealthModule } from './health';
 import { MetricsModule } from './metrics';
 import { ModelsModule } from './models';
@@ -39,6 +40,7 @@ export class AppModule {
         SitesModule,
         TelemetryModule,
         ModelsModule,
+        DeploymentsModule,
         HealthModule,
       ],
     };

@@ -86,6 +86,44 @@ describe('site and cluster settings', () => {
   });
 });
 
+describe('deployment settings', () => {
+  it('fails over after 30 s, batches changes for 500 ms, and gives runners the hub NATS by default', () => {
+    const config = loadConfig({ NATS_URL: 'nats://hub.polis.test:4222' });
+    expect(config.deployments).toEqual({
+      siteLossGraceMs: 30_000,
+      replanDebounceMs: 500,
+      defaultRttToCentralMs: 10,
+      progressDeadlineMs: 600_000,
+      runner: {
+        image: 'ghcr.io/polis-city/edge-runtime',
+        version: '0.1.0',
+        natsUrl: 'nats://hub.polis.test:4222',
+      },
+      publicUrl: 'http://127.0.0.1:8080',
+    });
+  });
+
+  it('reads overrides and refuses an image with a tag or a public URL of another scheme', () => {
+    const config = loadConfig({
+      DEPLOYMENT_SITE_LOSS_GRACE_MS: '2000',
+      DEPLOYMENT_RUNNER_NATS_URL: 'tls://nats.polis.example:4222',
+      POLIS_PUBLIC_URL: 'https://polis.example/',
+    });
+    expect(config.deployments).toMatchObject({
+      siteLossGraceMs: 2_000,
+      runner: { natsUrl: 'tls://nats.polis.example:4222' },
+      publicUrl: 'https://polis.example',
+    });
+    expect(() => loadConfig({ DEPLOYMENT_RUNNER_IMAGE: 'ghcr.io/x/runner:1.0' })).toThrow(
+      /DEPLOYMENT_RUNNER_IMAGE must be an image repository without tag/,
+    );
+    expect(() => loadConfig({ POLIS_PUBLIC_URL: 'ftp://polis.example' })).toThrow(/POLIS_PUBLIC_URL/);
+    expect(() => loadConfig({ DEPLOYMENT_SITE_LOSS_GRACE_MS: '-1' })).toThrow(
+      /DEPLOYMENT_SITE_LOSS_GRACE_MS/,
+    );
+  });
+});
+
 describe(retentionToMs.name, () => {
   it('converts InfluxDB durations', () => {
     expect(retentionToMs('2h')).toBe(7_200_000);

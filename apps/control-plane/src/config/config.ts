@@ -58,6 +58,28 @@ const envSchema = z.object({
   MODEL_UPLOAD_DIR: z.string().min(1).optional(),
   /** Test-only: makes the model validator hang or crash so the tests can prove it is contained. */
   POLIS_VALIDATOR_TEST_FAULT: z.enum(['hang', 'crash']).optional(),
+  /** How long a site may stay unreachable (or with every node NotReady) before its replicas fail over. */
+  DEPLOYMENT_SITE_LOSS_GRACE_MS: int(0, 3_600_000).default(30_000),
+  /** Changes arriving within this window are planned and reconciled together. */
+  DEPLOYMENT_REPLAN_DEBOUNCE_MS: int(0, 60_000).default(500),
+  /** Round trip between an edge site and the central sites when the site has no `polis.city/rtt-ms` label. */
+  DEPLOYMENT_DEFAULT_RTT_MS: int(0, 10_000).default(10),
+  /** A site switched to a new version must be Ready on it within this time, else the rollout fails there. */
+  DEPLOYMENT_PROGRESS_DEADLINE_MS: int(1_000, 86_400_000).default(600_000),
+  DEPLOYMENT_RUNNER_IMAGE: z
+    .string()
+    .regex(/^[a-z0-9]+(?:[._-][a-z0-9]+)*(?::[0-9]{1,5})?(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)+$/, {
+      message: 'must be an image repository without tag',
+    })
+    .default('ghcr.io/polis-city/edge-runtime'),
+  DEPLOYMENT_RUNNER_VERSION: z
+    .string()
+    .regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, { message: 'must be an image tag' })
+    .default('0.1.0'),
+  /** NATS URL the model runners on the sites dial; the hub's own NATS_URL when unset. */
+  DEPLOYMENT_RUNNER_NATS_URL: url(['nats:', 'tls:']).optional(),
+  /** Base URL the sites download model artifacts from (this control plane as the sites reach it). */
+  POLIS_PUBLIC_URL: url(['http:', 'https:']).default('http://127.0.0.1:8080'),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -80,6 +102,14 @@ export interface AppConfig {
     validationConcurrency: number;
     uploadDir: string;
     validatorTestFault?: 'hang' | 'crash';
+  };
+  deployments: {
+    siteLossGraceMs: number;
+    replanDebounceMs: number;
+    defaultRttToCentralMs: number;
+    progressDeadlineMs: number;
+    runner: { image: string; version: string; natsUrl: string };
+    publicUrl: string;
   };
 }
 
@@ -147,6 +177,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       validationConcurrency: e.MODEL_VALIDATION_CONCURRENCY,
       uploadDir: e.MODEL_UPLOAD_DIR ?? tmpdir(),
       validatorTestFault: e.POLIS_VALIDATOR_TEST_FAULT,
+    },
+    deployments: {
+      siteLossGraceMs: e.DEPLOYMENT_SITE_LOSS_GRACE_MS,
+      replanDebounceMs: e.DEPLOYMENT_REPLAN_DEBOUNCE_MS,
+      defaultRttToCentralMs: e.DEPLOYMENT_DEFAULT_RTT_MS,
+      progressDeadlineMs: e.DEPLOYMENT_PROGRESS_DEADLINE_MS,
+      runner: {
+        image: e.DEPLOYMENT_RUNNER_IMAGE,
+        version: e.DEPLOYMENT_RUNNER_VERSION,
+        natsUrl: e.DEPLOYMENT_RUNNER_NATS_URL ?? e.NATS_URL,
+      },
+      publicUrl: e.POLIS_PUBLIC_URL.replace(/\/+$/, ''),
     },
   };
 }

@@ -1,0 +1,122 @@
+import { z } from 'zod';
+import { PolisError } from '../common';
+import { SEMVER_PATTERN, SITE_KINDS } from '@polis/contracts';
+import { DNS1035_LABEL, isDns1123Label } from '@polis/manifests';
+
+/** Kubernetes label values and keys: zones and site labels are both. */
+const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
+const LABEL_KEY =
+  /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
+
+/**
+ * A deployment id names its objects on every site (`<model>-<id>`) and is a label value. `--` is kept for
+ * the copies Polis runs at a central site on behalf of another site (`<id>--<target site>`), so no
+ * deployment id can collide with a copy of another. 40 characters leave room for the model name.
+ */
+export const deploymentIdSchema = z
+  .string()
+  .max(40, 'must be at most 40 characters')
+  .refine(isDns1123Label, 'must be a DNS-1123 label (lowercase letters, digits and "-")')
+  .refine((id) => !id.includes('--'), 'must not contain "--" (reserved for central copies)');
+
+const siteId = z.string().refine(isDns1123Label, 'site ids are DNS-1123 labels');
+const labelValue = z.string().max(63).regex(LABEL_VALUE, 'must be a Kubernetes label value');
+
+export const targetsSchema = z
+  .object({
+    ids: z.array(siteId).min(1).max(1000).optional(),
+    kinds: z.array(z.enum(SITE_KINDS)).min(1).optional(),
+    zones: z.array(labelValue).min(1).max(100).optional(),
+    labels: z.record(z.string().max(253).regex(LABEL_KEY, 'must be a label key'), labelValue).optional(),
+  })
+  .strict()
+  .refine((t) => Object.values(t).some((v) => v !== undefined), {
+    message: 'name at least one of ids, kinds, zones or labels',
+  });
+
+const rolling = z
+  .object({
+    strategy: z.literal('rolling'),
+    /** Stop at the first site that does not become Ready in time (instead of going on without it). */
+    failFast: z.boolean().default(true),
+  })
+  .strict();
+
+const canary = z
+  .object({
+    strategy: z.literal('canary'),
+    /** Share of the target sites that run the new version first (at least one site). */
+    canaryPercent: z.number().int().min(1).max(100).default(10),
+    /** How long the canary sites must run the new version within its SLO before the others follow. */
+    analysisMs: z.number().int().min(0).max(86_400_000).default(60_000),
+    /** Share of failed inferences (over what the heartbeats report) that rolls the canary back. */
+    maxErrorRate: z.number().min(0).max(1).default(0.05),
+    /** Inferences the heartbeats must cover before the error rate is judged. */
+    minInferences: z.number().int().min(1).max(1_000_000).default(20),
+    failFast: z.boolean().default(true),
+  })
+  .strict();
+
+export const rolloutSchema = z.discriminatedUnion('strategy', [rolling, canary]);
+
+const fields = {
+  model: z
+    .object({
+      name: z.string().max(63).regex(DNS1035_LABEL, 'must be a model name'),
+      version: z.string().regex(SEMVER_PATTERN, 'must be a semantic version'),
+    })
+    .strict(),
+  targets: targetsSchema,
+  replicasPerSite: z.number().int().min(1).max(50).default(1),
+  /** Per replica; defaults to what the model's metadata declares. */
+  resources: z
+    .object({
+      cpuMillicores: z.number().int().min(1).max(256_000),
+      memoryBytes: z
+        .number()
+        .int()
+        .min(1)
+        .max(2 ** 40),
+    })
+    .strict()
+    .optional(),
+  /** End-to-end budget; defaults to the model's metadata. */
+  latencySloMs: z.number().positive().max(600_000).optional(),
+  priority: z.number().int().min(0).max(1000).default(0),
+  policy: z.enum(['edge-only', 'edge-preferred', 'central']).default('edge-preferred'),
+  rollout: rolloutSchema.default({ strategy: 'rolling' }),
+};
+
+/** Body of POST /deployments. */
+export const createDeploymentSchema = z.object({ id: deploymentIdSchema, ...fields }).strict();
+/** Body of PUT /deployments/:id: every field again (the id may be repeated). */
+export const replaceDeploymentSchema = z.object({ id: deploymentIdSchema.optional(), ...fields }).strict();
+
+export type DeploymentSpecBody = z.infer<typeof createDeploymentSchema>;
+export type RolloutPolicy = z.infer<typeof rolloutSchema>;
+
+/** What the bucket stores per deployment. */
+export const storedDeploymentSchema = z
+  .object({ spec: createDeploymentSchema, createdAt: z.string(), updatedAt: z.string() })
+  .strict();
+export type StoredDeployment = z.infer<typeof storedDeploymentSchema>;
+
+export interface DeploymentRecord {
+  spec: DeploymentSpecBody;
+  /** JetStream KV revision of the record: the ETag / If-Match value. */
+  revision: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** Parses a request body; a refusal lists every bad field (400 invalid-input, problem invalid-body). */
+export function parseBody<T>(schema: z.ZodType<T, z.ZodTypeDef, unknown>, input: unknown): T {
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
+  throw new PolisError(
+    'invalid-input',
+    problems.map((p) => (p.path ? `${p.path}: ${p.message}` : p.message)).join('; '),
+    { problem: 'invalid-body', problems },
+  );
+}

@@ -1,0 +1,178 @@
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  Headers,
+  HttpCode,
+  Param,
+  Post,
+  Put,
+  Query,
+  Sse,
+  type MessageEvent,
+} from '@nestjs/common';
+import { ApiHeader, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { concat, from, map, type Observable } from 'rxjs';
+import { z } from 'zod';
+import { PolisError, ZodValidationPipe } from '../common';
+import { DeploymentEvents } from './deployment-events';
+import {
+  createDeploymentSchema,
+  deploymentIdSchema,
+  parseBody,
+  replaceDeploymentSchema,
+  type DeploymentRecord,
+  type DeploymentSpecBody,
+} from './deployment.schema';
+import { DesiredStateStore } from './desired-state.store';
+import { ModelCatalog } from './model-catalog';
+import { StatusBoard, type DeploymentStatusView } from './status-board';
+import { RolloutController } from './rollout-controller.service';
+import type { RolloutState } from './rollout';
+
+function parseRevision(ifMatch: string | undefined): number {
+  const revision = Number((ifMatch ?? '').replace(/^W\//, '').replace(/"/g, ''));
+  if (!Number.isSafeInteger(revision) || revision < 1)
+    throw new PolisError(
+      'invalid-input',
+      'If-Match must carry the revision read from GET, e.g. If-Match: "3"',
+    );
+  return revision;
+}
+
+const ID = new ZodValidationPipe(deploymentIdSchema);
+const eventsQuerySchema = z.object({ since: z.coerce.number().int().min(0).optional() }).strict();
+
+type DeploymentView = DeploymentRecord['spec'] & {
+  revision: number;
+  createdAt: string;
+  updatedAt: string;
+  status: { state: DeploymentStatusView['state']; reason?: string };
+};
+
+@ApiTags('deployments')
+@Controller('deployments')
+export class DeploymentsController {
+  constructor(
+    private readonly store: DesiredStateStore,
+    private readonly board: StatusBoard,
+    private readonly rollouts: RolloutController,
+    private readonly events: DeploymentEvents,
+    private readonly models: ModelCatalog,
+  ) {}
+
+  @Post()
+  @ApiOperation({ summary: 'Deploy a model version to the sites its targets select' })
+  async create(@Body() body: unknown): Promise<DeploymentView> {
+    const spec = parseBody(createDeploymentSchema, body);
+    await this.requireModel(spec);
+    return this.view(await this.store.create(spec));
+  }
+
+  @Get()
+  @ApiOperation({ summary: 'Every deployment with its overall state' })
+  list(): { items: DeploymentView[] } {
+    return { items: this.store.list().map((record) => this.view(record)) };
+  }
+
+  @Sse('events')
+  @ApiOperation({ summary: 'Server-sent deployment events: changes, plans, status and rollouts' })
+  @ApiQuery({ name: 'since', required: false, description: 'replay the kept events after this seq first' })
+  @ApiHeader({ name: 'Last-Event-ID', required: false, description: 'same as since, sent on reconnect' })
+  stream(
+    @Query(new ZodValidationPipe(eventsQuerySchema)) query: z.infer<typeof eventsQuerySchema>,
+    @Headers('last-event-id') lastEventId: string | undefined,
+  ): Observable<MessageEvent> {
+    const resumeFrom = Number(lastEventId);
+    const since = query.since ?? (Number.isSafeInteger(resumeFrom) ? resumeFrom : undefined);
+    // The replay and the subscription happen in the same tick: no event can fall between them.
+    const replay = since === undefined ? [] : this.events.since(since);
+    return concat(from(replay), this.events.events$).pipe(
+      map((event): MessageEvent => ({ id: String(event.seq), type: event.type, data: event })),
+    );
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'One deployment: its desired state and revision' })
+  get(@Param('id', ID) id: string): DeploymentView {
+    return this.view(this.store.get(id));
+  }
+
+  @Get(':id/status')
+  @ApiOperation({ summary: 'State per target site and overall, where each replica runs, and the rollout' })
+  status(@Param('id', ID) id: string): DeploymentStatusView & { rollout?: RolloutState } {
+    const record = this.store.get(id);
+    return { ...this.board.view(record), rollout: this.rollouts.state(id) };
+  }
+
+  @Put(':id')
+  @ApiHeader({ name: 'If-Match', description: 'revision this update is based on', required: true })
+  @ApiOperation({ summary: 'Replace a deployment (a new version starts a rollout)' })
+  async replace(
+    @Param('id', ID) id: string,
+    @Body() body: unknown,
+    @Headers('if-match') ifMatch: string | undefined,
+  ): Promise<DeploymentView> {
+    const revision = parseRevision(ifMatch);
+    const { id: bodyId, ...fields } = parseBody(replaceDeploymentSchema, body);
+    if (bodyId !== undefined && bodyId !== id)
+      throw new PolisError('invalid-input', `body names deployment "${bodyId}", path names "${id}"`);
+    const spec: DeploymentSpecBody = { id, ...fields };
+    await this.requireModel(spec);
+    return this.view(await this.store.replace(spec, revision));
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @ApiHeader({ name: 'If-Match', description: 'delete only if still at this revision', required: false })
+  @ApiOperation({ summary: 'Remove a deployment: its workloads are pruned from every reachable site' })
+  async remove(@Param('id', ID) id: string, @Headers('if-match') ifMatch: string | undefined): Promise<void> {
+    await this.store.remove(id, ifMatch === undefined ? undefined : parseRevision(ifMatch));
+  }
+
+  @Post(':id/rollout/pause')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Stop a rollout where it is' })
+  pause(@Param('id', ID) id: string): RolloutState {
+    return this.command(id, () => this.rollouts.pause(id));
+  }
+
+  @Post(':id/rollout/resume')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Resume a paused rollout, or retry a failed one from where it stopped' })
+  resume(@Param('id', ID) id: string): RolloutState {
+    return this.command(id, () => this.rollouts.resume(id));
+  }
+
+  @Post(':id/rollout/rollback')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Put every site back on the version the rollout started from' })
+  rollback(@Param('id', ID) id: string): RolloutState {
+    return this.command(id, () => this.rollouts.rollback(id));
+  }
+
+  private command(id: string, run: () => RolloutState): RolloutState {
+    this.store.get(id);
+    return run();
+  }
+
+  /** A deployment must name a published version: checked before anything is stored. */
+  private async requireModel({ model }: DeploymentSpecBody): Promise<void> {
+    if (!(await this.models.exists(model.name, model.version)))
+      throw new PolisError('invalid-input', `model "${model.name}" has no version ${model.version}`, {
+        problem: 'unknown-model',
+      });
+  }
+
+  private view(record: DeploymentRecord): DeploymentView {
+    const status = this.board.view(record);
+    return {
+      ...record.spec,
+      revision: record.revision,
+      createdAt: record.createdAt,
+      updatedAt: record.updatedAt,
+      status: { state: status.state, reason: status.reason },
+    };
+  }
+}
