@@ -30,9 +30,14 @@ trap cleanup EXIT INT TERM
 kube="$POLIS_STATE/kube"
 rm -rf "$kube" && mkdir -p "$kube"
 ts_node=(npx ts-node -r tsconfig-paths/register --transpile-only)
+# Each Polis pod the emulated kubelet starts runs as a real edge-runtime process on this machine.
+pod_runtime=(--site-labels --run-pods dist/apps/edge-runtime/main.js
+  --pod-env INFLUX_URL=http://127.0.0.1:8086/polis --pod-env 'POLIS_CONTEXT_DEFAULTS={"temperatureC":12}'
+  --pod-env POLIS_HEARTBEAT_INTERVAL_MS=5000 --pod-env LOG_LEVEL=warn)
 start_clusters() { # prefix count nodes cpu memory
   "${ts_node[@]}" apps/kube-emulator/src/main.ts --name-prefix "$1" --clusters "$2" --nodes-per-cluster "$3" \
-    --node-cpu "$4" --node-memory "$5" --kubeconfig-dir "$kube" >"$POLIS_STATE/logs/kube-$1.log" 2>&1 &
+    --node-cpu "$4" --node-memory "$5" --kubeconfig-dir "$kube" "${pod_runtime[@]}" \
+    >"$POLIS_STATE/logs/kube-$1.log" 2>&1 &
   pids+=($!)
 }
 intersections="${CITY_INTERSECTIONS:-6}"
@@ -63,27 +68,25 @@ CITY_INTERSECTIONS="$intersections" CITY_SUBSTATIONS="$substations" CITY_SPEED="
   node dist/apps/city-sim/main.js >"$POLIS_STATE/logs/city-sim.log" 2>&1 &
 pids+=($!)
 
-# Edge runtimes serving the city's models on their sites' live telemetry (what a site's pod runs).
-runtime_port=9100
+# Deploy the city's models the way an operator would: one declarative deployment per model and kind of site.
+# Polis places them, applies them to each site's cluster, and the emulated kubelet runs the edge runtimes.
 # Reads one value from the JSON on stdin; exits non-zero when it is absent.
 read_json() { # script (receives the parsed JSON as `o` and the extra arguments as `a`)
   node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const v=new Function("o","a",process.argv[1])(JSON.parse(s),process.argv.slice(2));if(v==null)process.exit(1);process.stdout.write(String(v))})' "$@"
 }
-start_runtime() { # site model: the model's latest version, pinned to its digest
-  local version sha
-  version="$(curl -fsS "$POLIS_URL/api/v1/models" | read_json 'return o.items.find((m)=>m.name===a[0])?.latestVersion' "$2")" &&
-    sha="$(curl -fsS "$POLIS_URL/api/v1/models/$2/versions/$version" | read_json 'return o.sha256')" ||
-    { log "model $2 is not in the registry: runtime for $1 not started"; return 0; }
-  POLIS_SITE_ID="$1" POLIS_MODEL_NAME="$2" POLIS_MODEL_VERSION="$version" POLIS_MODEL_ARTIFACT_SHA256="$sha" \
-    POLIS_NATS_URL=nats://127.0.0.1:4222 POLIS_MODEL_CACHE_DIR="$POLIS_STATE/runtime-cache/$1-$2" \
-    POLIS_HTTP_PORT="$runtime_port" INFLUX_URL=http://127.0.0.1:8086/polis LOG_LEVEL=warn \
-    node dist/apps/edge-runtime/main.js >"$POLIS_STATE/logs/runtime-$1-$2.log" 2>&1 &
-  pids+=($!)
-  runtime_port=$((runtime_port + 1))
+deploy() { # id model site-kind
+  local version
+  version="$(curl -fsS "$POLIS_URL/api/v1/models" | read_json 'return o.items.find((m)=>m.name===a[0])?.latestVersion' "$2")" ||
+    { log "model $2 is not in the registry: not deployed"; return 0; }
+  curl -sS -o /dev/null -w '%{http_code}' -X POST "$POLIS_URL/api/v1/deployments" -H 'content-type: application/json' \
+    -d "{\"id\":\"$1\",\"model\":{\"name\":\"$2\",\"version\":\"$version\"},\"targets\":{\"kinds\":[\"$3\"]},\"policy\":\"edge-preferred\"}" |
+    grep -qE '^(201|409)$' || log "deployment $1 was refused: see GET $POLIS_URL/api/v1/deployments"
 }
-start_runtime traffic-01 congestion-classifier
-start_runtime traffic-01 traffic-flow-forecaster
-start_runtime energy-01 energy-anomaly-detector
+log "deploying the city's models to the sites"
+deploy congestion congestion-classifier traffic
+deploy traffic-flow traffic-flow-forecaster traffic
+deploy energy-anomaly energy-anomaly-detector energy
+deploy substation-load substation-load-forecaster energy
 
 base="http://127.0.0.1:$PORT"
 cat <<EOT
@@ -99,6 +102,7 @@ cat <<EOT
   Dead letters     $base/api/v1/telemetry/dead-letters
   Sites            $base/api/v1/sites
   Models           $base/api/v1/models
+  Deployments      $base/api/v1/deployments   (status: /api/v1/deployments/<id>/status, events: /api/v1/deployments/events)
   Inference        $base/api/v1/telemetry/series?kind=inference-congestion-classifier&site=traffic-01&from=2020-01-01T00:00:00Z&to=2100-01-01T00:00:00Z
                    (also on NATS: polis.inference.<site>.<model>, polis.decision.<site>.<model>)
   Kubeconfigs      .polis/kube/   (e.g. KUBECONFIG=.polis/kube/traffic-01.kubeconfig .polis/tools/bin/kubectl get nodes)

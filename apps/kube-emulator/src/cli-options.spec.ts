@@ -14,6 +14,9 @@ describe('parseCliOptions', () => {
       nodeMemory: '16Gi',
       nodeGpus: 0,
       podStartDelayMs: 100,
+      siteLabels: false,
+      runPods: undefined,
+      podEnv: {},
     });
   });
 
@@ -43,5 +46,33 @@ describe('parseCliOptions', () => {
   ])('rejects %j', (argv, message) => {
     expect(() => parseCliOptions(argv)).toThrow(CliUsageError);
     expect(() => parseCliOptions(argv)).toThrow(message);
+  });
+});
+
+describe('parseCliOptions for running pods', () => {
+  const base = ['--clusters', '1', '--nodes-per-cluster', '1', '--kubeconfig-dir', '/tmp/k'];
+
+  it('reads the pod runner, repeated --pod-env pairs and --site-labels', () => {
+    const options = parseCliOptions([
+      ...base,
+      '--site-labels',
+      '--run-pods',
+      'dist/apps/edge-runtime/main.js',
+      '--pod-env',
+      'INFLUX_URL=http://127.0.0.1:8086/polis',
+      '--pod-env',
+      'POLIS_CONTEXT_DEFAULTS={"temperatureC":12}',
+    ]);
+    expect(options).toMatchObject({
+      siteLabels: true,
+      runPods: 'dist/apps/edge-runtime/main.js',
+      podEnv: { INFLUX_URL: 'http://127.0.0.1:8086/polis', POLIS_CONTEXT_DEFAULTS: '{"temperatureC":12}' },
+    });
+  });
+
+  it('names a malformed --pod-env', () => {
+    expect(() => parseCliOptions([...base, '--pod-env', 'no-equals'])).toThrow(
+      /--pod-env must look like KEY=VALUE/,
+    );
   });
 });

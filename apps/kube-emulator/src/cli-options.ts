@@ -11,6 +11,12 @@ export interface CliOptions {
   nodeMemory: string;
   nodeGpus: number;
   podStartDelayMs: number;
+  /** Label each cluster's nodes as a Polis site named after the cluster (polis.city/site, site-kind). */
+  siteLabels: boolean;
+  /** Run Polis pods as real processes of this program (the simulated kubelet's container runtime). */
+  runPods?: string;
+  /** Extra environment for those processes, from repeated --pod-env KEY=VALUE. */
+  podEnv: Record<string, string>;
 }
 
 export const USAGE = `Usage: kube-emulator --clusters N --nodes-per-cluster M --kubeconfig-dir DIR [options]
@@ -28,6 +34,9 @@ Options:
   --node-memory Q           allocatable memory per node (default: 16Gi)
   --node-gpus N             nvidia.com/gpu per node (default: 0)
   --pod-start-delay-ms MS   bind-to-Running delay (default: 100)
+  --site-labels             label nodes polis.city/site=<cluster>, polis.city/site-kind=<prefix>
+  --run-pods SCRIPT         run each Polis pod as a real \`node SCRIPT\` process (e.g. the edge runtime)
+  --pod-env KEY=VALUE       extra environment for those processes (repeatable)
   --help                    show this help`;
 
 export class CliUsageError extends Error {
@@ -67,6 +76,9 @@ export function parseCliOptions(argv: string[]): CliOptions | undefined {
         'node-memory': { type: 'string' },
         'node-gpus': { type: 'string' },
         'pod-start-delay-ms': { type: 'string' },
+        'site-labels': { type: 'boolean' },
+        'run-pods': { type: 'string' },
+        'pod-env': { type: 'string', multiple: true },
         help: { type: 'boolean' },
       },
     }));
@@ -96,5 +108,18 @@ export function parseCliOptions(argv: string[]): CliOptions | undefined {
     nodeMemory: values['node-memory'] ?? '16Gi',
     nodeGpus: integer('node-gpus', values['node-gpus'], 0, 64) ?? 0,
     podStartDelayMs: integer('pod-start-delay-ms', values['pod-start-delay-ms'], 0, 600_000) ?? 100,
+    siteLabels: values['site-labels'] === true,
+    runPods: values['run-pods'],
+    podEnv: parsePodEnv(values['pod-env'] ?? []),
   };
+}
+
+function parsePodEnv(pairs: string[]): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const pair of pairs) {
+    const match = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s.exec(pair);
+    if (!match) throw new CliUsageError(`--pod-env must look like KEY=VALUE, got "${pair}"`);
+    env[match[1]] = match[2]!;
+  }
+  return env;
 }

@@ -4,8 +4,27 @@
  * Prints one JSON line per cluster once all are up, then serves until SIGINT/SIGTERM.
  */
 import { resolve } from 'node:path';
-import { startFleet, type Fleet } from '@polis/kube-emulator';
-import { CliUsageError, parseCliOptions, USAGE } from './cli-options';
+import { startFleet, type Fleet, type NodeTemplate } from '@polis/kube-emulator';
+import { type CliOptions, CliUsageError, parseCliOptions, USAGE } from './cli-options';
+import { PodProcessRunner } from './pod-process-runner';
+
+const SITE_KINDS = new Set(['traffic', 'energy', 'safety', 'central']);
+
+function nodeTemplate(options: CliOptions, clusterName: string): NodeTemplate {
+  const labels: Record<string, string> = options.siteLabels
+    ? {
+        'polis.city/site': clusterName,
+        ...(SITE_KINDS.has(options.namePrefix) ? { 'polis.city/site-kind': options.namePrefix } : {}),
+      }
+    : {};
+  return {
+    cpu: options.nodeCpu,
+    memory: options.nodeMemory,
+    gpus: options.nodeGpus,
+    instanceType: 'emulated.standard',
+    labels,
+  };
+}
 
 async function main(): Promise<void> {
   const options = parseCliOptions(process.argv.slice(2));
@@ -14,25 +33,30 @@ async function main(): Promise<void> {
     return;
   }
   const kubeconfigDir = resolve(options.kubeconfigDir);
+  const runner = options.runPods
+    ? new PodProcessRunner({
+        script: resolve(options.runPods),
+        stateDir: resolve(kubeconfigDir, '..', 'pods'),
+        extraEnv: options.podEnv,
+        log: (line) => process.stderr.write(`kube-emulator: pod ${line}\n`),
+      })
+    : undefined;
   const fleet: Fleet = await startFleet({
     clusters: options.clusters,
     nodesPerCluster: options.nodesPerCluster,
     kubeconfigDir,
     basePort: options.basePort,
     namePrefix: options.namePrefix,
-    nodeTemplate: {
-      cpu: options.nodeCpu,
-      memory: options.nodeMemory,
-      gpus: options.nodeGpus,
-      instanceType: 'emulated.standard',
-    },
+    nodeTemplate: (clusterName) => nodeTemplate(options, clusterName),
     podStartDelayMs: options.podStartDelayMs,
+    hooks: runner ? (clusterName) => runner.hooks(clusterName) : undefined,
     onError: (cluster, error) =>
       process.stderr.write(
         `[${cluster}] internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
       ),
   });
   for (const cluster of fleet.clusters) {
+    runner?.attach(cluster.name, cluster.emulator);
     process.stdout.write(
       `${JSON.stringify({ cluster: cluster.name, server: cluster.emulator.url, kubeconfig: cluster.kubeconfigPath })}\n`,
     );
@@ -46,7 +70,7 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     process.stderr.write(`kube-emulator: ${signal}, stopping\n`);
-    fleet.stop().then(
+    Promise.all([runner?.stopAll(), fleet.stop()]).then(
       () => process.exit(0),
       () => process.exit(1),
     );

@@ -13,7 +13,8 @@ export interface FleetOptions {
   basePort?: number;
   /** Cluster i is named `${namePrefix}-${i+1, zero padded}`. Default "site". */
   namePrefix?: string;
-  nodeTemplate?: NodeTemplate;
+  /** One template for every cluster, or one per cluster (e.g. to label nodes with their site). */
+  nodeTemplate?: NodeTemplate | ((clusterName: string) => NodeTemplate);
   podStartDelayMs?: number;
   hooks?: (clusterName: string) => PodLifecycleHooks;
   onError?: (clusterName: string, error: unknown) => void;
@@ -48,7 +49,11 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
         name,
         tls,
         port: options.basePort === undefined ? 0 : options.basePort + index,
-        nodes: { count: options.nodesPerCluster, template: options.nodeTemplate },
+        nodes: {
+          count: options.nodesPerCluster,
+          template:
+            typeof options.nodeTemplate === 'function' ? options.nodeTemplate(name) : options.nodeTemplate,
+        },
         podStartDelayMs: options.podStartDelayMs,
         hooks: options.hooks?.(name),
         onError: (error) => options.onError?.(name, error),

@@ -1,0 +1,98 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdirSync, openSync } from 'node:fs';
+import { join } from 'node:path';
+import type { KubeEmulator, KubeObject, PodLifecycleHooks } from '@polis/kube-emulator';
+import { isPolisPod, resolvePodEnv } from './pod-env';
+
+export interface PodProcessRunnerOptions {
+  /** The program every Polis pod runs, e.g. dist/apps/edge-runtime/main.js. */
+  script: string;
+  /** Folder for each pod's log and writable cache (the pod's emptyDir). */
+  stateDir: string;
+  /** Variables the site would provide beyond the pod spec (e.g. INFLUX_URL), applied last. */
+  extraEnv: Record<string, string>;
+  log: (line: string) => void;
+}
+
+/**
+ * The simulated kubelet's container runtime: a Polis pod that the emulator marks Running becomes a real
+ * process of the given program, with the environment the pod spec resolves to; deleting the pod stops it.
+ * Ports are moved to free ones, since every "node" of every cluster shares this machine's loopback.
+ */
+export class PodProcessRunner {
+  private readonly processes = new Map<string, ChildProcess>();
+  private readonly emulators = new Map<string, KubeEmulator>();
+
+  constructor(private readonly options: PodProcessRunnerOptions) {}
+
+  attach(clusterName: string, emulator: KubeEmulator): void {
+    this.emulators.set(clusterName, emulator);
+  }
+
+  hooks(clusterName: string): PodLifecycleHooks {
+    return {
+      onPodRunning: (pod) => this.run(clusterName, pod),
+      onPodDeleted: (pod) => this.stop(clusterName, pod),
+    };
+  }
+
+  async stopAll(): Promise<void> {
+    await Promise.all([...this.processes.values()].map((child) => terminate(child)));
+    this.processes.clear();
+  }
+
+  private run(clusterName: string, pod: KubeObject): void {
+    if (!isPolisPod(pod)) return;
+    const key = podKey(clusterName, pod);
+    if (this.processes.has(key)) return;
+    const emulator = this.emulators.get(clusterName);
+    const namespace = (pod.metadata as { namespace?: string }).namespace;
+    const resolved = resolvePodEnv(pod, (name) => emulator?.get('', 'configmaps', namespace, name));
+    if (!resolved.ok) {
+      this.options.log(`[${key}] not started: ${resolved.reason}`);
+      return;
+    }
+    const dir = join(this.options.stateDir, key.replace(/\//g, '_'));
+    mkdirSync(dir, { recursive: true });
+    const out = openSync(join(dir, 'container.log'), 'a');
+    const child = spawn(process.execPath, [this.options.script], {
+      env: {
+        PATH: process.env.PATH ?? '',
+        ...resolved.env,
+        POLIS_HTTP_PORT: '0',
+        POLIS_HTTP_HOST: '127.0.0.1',
+        POLIS_MODEL_CACHE_DIR: join(dir, 'cache'),
+        ...this.options.extraEnv,
+      },
+      stdio: ['ignore', out, out],
+    });
+    this.processes.set(key, child);
+    child.once('exit', (code, signal) => {
+      if (this.processes.get(key) === child) this.processes.delete(key);
+      this.options.log(`[${key}] exited (${signal ?? code})`);
+    });
+    this.options.log(`[${key}] started pid ${child.pid} (log ${join(dir, 'container.log')})`);
+  }
+
+  private async stop(clusterName: string, pod: KubeObject): Promise<void> {
+    const key = podKey(clusterName, pod);
+    const child = this.processes.get(key);
+    if (!child) return;
+    this.processes.delete(key);
+    await terminate(child);
+  }
+}
+
+function podKey(clusterName: string, pod: KubeObject): string {
+  const meta = pod.metadata as { namespace?: string; name?: string };
+  return `${clusterName}/${meta.namespace ?? 'default'}/${meta.name ?? 'unnamed'}`;
+}
+
+async function terminate(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+  await exited;
+  clearTimeout(timer);
+}
