@@ -5,7 +5,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import type { NatsConnection } from 'nats';
-import { KubeEmulator, generateTlsMaterial, type KubeObject, type TlsMaterial } from '@polis/kube-emulator';
+import {
+  KubeEmulator,
+  generateTlsMaterial,
+  type KubeObject,
+  type PodLifecycleHooks,
+  type TlsMaterial,
+} from '@polis/kube-emulator';
 import { buildCityModels, type CityModelArtifact } from '@polis/onnx';
 import { startInProcess } from '../support/control-plane';
 import { INFLUX_BASE, isolation, natsConnection, removeNatsState } from '../support/services';
@@ -22,6 +28,8 @@ export interface SiteSpec {
   nodes?: number;
   cpu?: string;
   memory?: string;
+  /** The simulated kubelet's hooks, e.g. to run pods as real processes. */
+  hooks?: PodLifecycleHooks;
 }
 
 /** An emulated site whose nodes carry the labels the k3s config gives them. */
@@ -31,6 +39,7 @@ export async function startSite(spec: SiteSpec): Promise<KubeEmulator> {
     name: spec.id,
     tls,
     podStartDelayMs: 20,
+    hooks: spec.hooks,
     nodes: {
       count: spec.nodes ?? 2,
       template: {

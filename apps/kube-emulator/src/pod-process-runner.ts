@@ -36,6 +36,25 @@ export class PodProcessRunner {
     };
   }
 
+  /** A site going dark takes its processes with it. */
+  async stopCluster(clusterName: string): Promise<void> {
+    const mine = [...this.processes.entries()].filter(([key]) => key.startsWith(`${clusterName}/`));
+    for (const [key] of mine) this.processes.delete(key);
+    await Promise.all(mine.map(([, child]) => terminate(child)));
+  }
+
+  /** Pods still Running after a site comes back get their processes again. */
+  resume(clusterName: string): void {
+    const emulator = this.emulators.get(clusterName);
+    for (const pod of emulator?.list('', 'pods') ?? []) {
+      if ((pod.status as { phase?: string } | undefined)?.phase === 'Running') this.run(clusterName, pod);
+    }
+  }
+
+  get running(): string[] {
+    return [...this.processes.keys()];
+  }
+
   async stopAll(): Promise<void> {
     await Promise.all([...this.processes.values()].map((child) => terminate(child)));
     this.processes.clear();
