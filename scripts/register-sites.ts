@@ -2,7 +2,8 @@
  * Registers every cluster of the local Kubernetes API (its kubeconfigs in one folder) as a Polis site:
  *   ts-node scripts/register-sites.ts <kubeconfig-dir>      (POLIS_URL, default http://127.0.0.1:8080)
  * A kubeconfig named `<kind>-NN.kubeconfig` becomes site `<kind>-NN` of that kind (traffic, energy, safety,
- * central). Idempotent: a site that already exists is left as it is.
+ * central). Idempotent: a site that already exists gets the new kubeconfig (each start of the local clusters
+ * issues new ports, certificates and tokens).
  */
 import { readdir, readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
@@ -40,6 +41,18 @@ export function siteFor(file: string, kubeconfig: string, index: number): SiteBo
   };
 }
 
+async function updateKubeconfig(base: string, site: SiteBody): Promise<void> {
+  const current = await fetch(`${base}/api/v1/sites/${site.id}`);
+  if (!current.ok) throw new Error(`${site.id}: ${current.status} ${await current.text()}`);
+  const { revision } = (await current.json()) as { revision: number };
+  const response = await fetch(`${base}/api/v1/sites/${site.id}`, {
+    method: 'PATCH',
+    headers: { 'content-type': 'application/json', 'if-match': String(revision) },
+    body: JSON.stringify({ kubeconfig: site.kubeconfig }),
+  });
+  if (!response.ok) throw new Error(`${site.id}: ${response.status} ${await response.text()}`);
+}
+
 async function main(): Promise<void> {
   const dir = process.argv[2];
   if (!dir) throw new Error('usage: register-sites.ts <kubeconfig-dir>');
@@ -54,7 +67,8 @@ async function main(): Promise<void> {
       body: JSON.stringify(site),
     });
     if (response.status === 409) {
-      process.stdout.write(`${site.id}: already registered\n`);
+      await updateKubeconfig(base, site);
+      process.stdout.write(`${site.id}: already registered, kubeconfig updated\n`);
       continue;
     }
     if (!response.ok) throw new Error(`${site.id}: ${response.status} ${await response.text()}`);
