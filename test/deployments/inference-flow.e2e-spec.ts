@@ -51,7 +51,8 @@ describe('inference flowing from deployed models, and through a failover', () =>
     runner = new PodProcessRunner({
       script: RUNTIME,
       stateDir,
-      extraEnv: { POLIS_SUBJECT_PREFIX: h.prefix, POLIS_HEARTBEAT_INTERVAL_MS: '1000', LOG_LEVEL: 'warn' },
+      // No POLIS_SUBJECT_PREFIX here: the runner must take the control plane's prefix from its ConfigMap.
+      extraEnv: { POLIS_HEARTBEAT_INTERVAL_MS: '1000', LOG_LEVEL: 'warn' },
       log: () => undefined,
     });
     for (const [id, kind, cpu] of [

@@ -28,6 +28,9 @@ export interface SiteSpec {
   nodes?: number;
   cpu?: string;
   memory?: string;
+  /** nvidia.com/gpu devices per node. */
+  gpus?: number;
+  taints?: { key: string; value?: string; effect: 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute' }[];
   /** The simulated kubelet's hooks, e.g. to run pods as real processes. */
   hooks?: PodLifecycleHooks;
 }
@@ -45,6 +48,8 @@ export async function startSite(spec: SiteSpec): Promise<KubeEmulator> {
       template: {
         cpu: spec.cpu ?? '4',
         memory: spec.memory ?? '8Gi',
+        ...(spec.gpus === undefined ? {} : { gpus: spec.gpus }),
+        ...(spec.taints === undefined ? {} : { taints: spec.taints }),
         labels: {
           'polis.city/site': spec.id,
           'polis.city/site-kind': spec.kind,
@@ -175,14 +180,19 @@ export class DeploymentHarness {
   }
 
   /** Publishes a city model (its real bytes and metadata), optionally under another version. */
-  async publishModel(name: string, version?: string): Promise<CityModelArtifact> {
+  async publishModel(
+    name: string,
+    version?: string,
+    patchMetadata: (metadata: CityModelArtifact['metadata']) => unknown = (m) => m,
+  ): Promise<CityModelArtifact> {
     const model = this.models.find((m) => m.name === name);
     if (!model) throw new Error(`no city model ${name}`);
+    const metadata = patchMetadata(structuredClone(model.metadata));
     const response = await fetch(`${this.url}/api/v1/models/${name}/versions/${version ?? model.version}`, {
       method: 'PUT',
       headers: {
         'content-type': 'application/octet-stream',
-        'x-polis-model-metadata': Buffer.from(JSON.stringify(model.metadata)).toString('base64url'),
+        'x-polis-model-metadata': Buffer.from(JSON.stringify(metadata)).toString('base64url'),
       },
       body: model.bytes,
     });

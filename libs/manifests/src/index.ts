@@ -15,6 +15,13 @@ export {
   type ModelWorkloadInput,
   type ModelWorkloadSpec,
 } from './input';
+/** Field schemas, for APIs whose bodies end up in a model workload (same rules, same messages). */
+export {
+  EXTENDED_RESOURCE,
+  labelKey as labelKeySchema,
+  labelValue as labelValueSchema,
+  toleration as tolerationSchema,
+} from './field-schemas';
 export { POLIS_MODELS_NAMESPACE, type Rendered, type RenderedMeta } from './manifest';
 export {
   MODEL_CACHE_DIR,

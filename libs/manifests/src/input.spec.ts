@@ -25,6 +25,18 @@ describe('parseModelWorkloadInput', () => {
     expect(spec.runtime).toMatchObject({ pullPolicy: 'IfNotPresent', httpPort: 8080 });
     expect(spec.resources.cpu).toEqual({ request: '250m', limit: '1' });
     expect(spec.placement).toEqual({ nodeSelector: {}, requiredNodeLabels: [], tolerations: [] });
+    expect(spec.runsOnSiteId).toBe(spec.siteId);
+  });
+
+  it('lets a site pin on the node selector name the site the pods run on, not the one they serve', () => {
+    const copy = { ...minimalCpuInput(), runsOnSiteId: 'central-1' };
+    const pinnedThere = { ...copy, placement: { nodeSelector: { 'polis.city/site': 'central-1' } } };
+    expect(parseModelWorkloadInput(pinnedThere).runsOnSiteId).toBe('central-1');
+    const pinnedHome = { ...copy, placement: { nodeSelector: { 'polis.city/site': copy.siteId } } };
+    expect(issuesOf(pinnedHome)).toContainEqual({
+      path: 'placement.nodeSelector.polis.city/site',
+      message: '"north-3" contradicts runsOnSiteId "central-1"',
+    });
   });
 
   it.each<[string, (i: Record<string, unknown> & ModelWorkloadInput) => void]>([
@@ -41,6 +53,7 @@ describe('parseModelWorkloadInput', () => {
     ['sensorKinds', (i) => (i.sensorKinds = ['traffic-loop', 'traffic-loop'])],
     ['sensorKinds.0', (i) => (i.sensorKinds = ['Traffic.Loop'])],
     ['subjectPrefix', (i) => (i.subjectPrefix = 'polis.>')],
+    ['runsOnSiteId', (i) => (i.runsOnSiteId = 'Central_1')],
     ['runtime.image', (i) => (i.runtime.image = 'ghcr.io/polis/runner:latest')],
     ['runtime.version', (i) => (i.runtime.version = '-bad')],
     ['runtime.httpPort', (i) => (i.runtime.httpPort = 80)],

@@ -23,7 +23,13 @@ export const modelWorkloadInputSchema = z
   .object({
     /** Polis's id of this deployment of a model on a site; stable across rollouts of new versions. */
     deploymentId: dnsLabel,
+    /** The site the model serves: whose telemetry it reads and on whose subjects it publishes. */
     siteId,
+    /**
+     * The site whose nodes run the pods; defaults to siteId. A copy running at a central site on behalf of
+     * another site serves `siteId` but runs on `runsOnSiteId`.
+     */
+    runsOnSiteId: siteId.optional(),
     subjectPrefix: z
       .string()
       .regex(SUBJECT_PREFIX, 'must be 1-4 dot-separated tokens of [a-z0-9-]')
@@ -95,14 +101,17 @@ export const modelWorkloadInputSchema = z
   .strict()
   .superRefine((input, ctx) => {
     const pinned = input.placement.nodeSelector[NODE_LABEL_SITE];
-    if (pinned !== undefined && pinned !== input.siteId) {
+    const runsOn = input.runsOnSiteId ?? input.siteId;
+    if (pinned !== undefined && pinned !== runsOn) {
+      const field = input.runsOnSiteId === undefined ? 'siteId' : 'runsOnSiteId';
       ctx.addIssue({
         code: 'custom',
         path: ['placement', 'nodeSelector', NODE_LABEL_SITE],
-        message: `"${pinned}" contradicts siteId "${input.siteId}"`,
+        message: `"${pinned}" contradicts ${field} "${runsOn}"`,
       });
     }
-  });
+  })
+  .transform((input) => ({ ...input, runsOnSiteId: input.runsOnSiteId ?? input.siteId }));
 
 /** What callers pass (defaults may be left out). */
 export type ModelWorkloadInput = z.input<typeof modelWorkloadInputSchema>;

@@ -9,6 +9,8 @@ export const LABEL_PART_OF = 'app.kubernetes.io/part-of';
 export const LABEL_DEPLOYMENT_ID = 'polis.city/deployment-id';
 export const LABEL_MODEL = 'polis.city/model';
 export const LABEL_SITE = 'polis.city/site';
+/** The site whose nodes run the pods: equal to LABEL_SITE except on a copy serving another site. */
+export const LABEL_RUNS_ON_SITE = 'polis.city/runs-on-site';
 
 export const MANAGED_BY_POLIS = 'polis';
 /** Server-side apply field manager: every object Polis applies is owned by this manager. */
@@ -20,6 +22,9 @@ export const ANNOTATION_MODEL_VERSION = 'polis.city/model-version';
 export const ANNOTATION_ARTIFACT_DIGEST = 'polis.city/artifact-digest';
 export const ANNOTATION_DEPLOYMENT_ID = 'polis.city/deployment-id';
 export const ANNOTATION_CONFIG_HASH = 'polis.city/config-hash';
+/** On a copy running at another site than the one it serves: the site it serves, and that it is a copy. */
+export const ANNOTATION_SERVES_SITE = 'polis.city/serves-site';
+export const ANNOTATION_OFFLOADED = 'polis.city/offloaded';
 
 /** Node labels a site carries (set by k3s/config.yaml) and that placement reads. */
 export const NODE_LABEL_SITE = 'polis.city/site';

@@ -13,13 +13,13 @@ import {
 } from './labels';
 
 /**
- * Required node affinity. The site label is always required: the kubeconfig already picks the cluster,
- * but should a site's kubeconfig ever point at the wrong cluster, pods stay Pending instead of running
- * a model on another site's sensors.
+ * Required node affinity. The label of the site the pods run on is always required: the kubeconfig
+ * already picks the cluster, but should a site's kubeconfig ever point at the wrong cluster, pods stay
+ * Pending instead of running a model on another site's sensors.
  */
 export function nodeAffinity(spec: ModelWorkloadSpec): V1Affinity {
   const matchExpressions: V1NodeSelectorRequirement[] = [
-    { key: NODE_LABEL_SITE, operator: 'In', values: [spec.siteId] },
+    { key: NODE_LABEL_SITE, operator: 'In', values: [spec.runsOnSiteId] },
   ];
   if (spec.gpu?.accelerator !== undefined) {
     matchExpressions.push({ key: NODE_LABEL_ACCELERATOR, operator: 'In', values: [spec.gpu.accelerator] });

@@ -40,10 +40,16 @@ function downwardEnv(): V1EnvVar[] {
 
 function resources(spec: ModelWorkloadSpec): V1ResourceRequirements {
   const { cpu, memory } = spec.resources;
+  const requests: Record<string, string> = { cpu: cpu.request, memory: memory.request };
   const limits: Record<string, string> = { cpu: cpu.limit, memory: memory.limit };
-  // Extended resources cannot be overcommitted: the request defaults to the limit, so the limit suffices.
-  if (spec.gpu) limits[spec.gpu.resourceName] = String(spec.gpu.count);
-  return { requests: { cpu: cpu.request, memory: memory.request }, limits };
+  // Extended resources cannot be overcommitted (request = limit). The API server would default the request
+  // from the limit, but writing it out keeps what is read back equal to what was applied, and tools that
+  // sum requests (inventories, emulators) see the device as taken.
+  if (spec.gpu) {
+    requests[spec.gpu.resourceName] = String(spec.gpu.count);
+    limits[spec.gpu.resourceName] = String(spec.gpu.count);
+  }
+  return { requests, limits };
 }
 
 /**

@@ -9,7 +9,10 @@ import {
   LABEL_DEPLOYMENT_ID,
   LABEL_MANAGED_BY,
   LABEL_MODEL,
+  LABEL_RUNS_ON_SITE,
   LABEL_SITE,
+  ANNOTATION_OFFLOADED,
+  ANNOTATION_SERVES_SITE,
   deploymentMatchLabels,
   polisOwnedMatchLabels,
 } from './labels';
@@ -169,6 +172,53 @@ describe('renderModelWorkload', () => {
 
   it('renders the same objects for the same input', () => {
     expect(renderModelWorkload(gpuWithTolerationsInput())).toEqual(rendered);
+  });
+
+  it('tells the runner the subject prefix its heartbeats, control subjects and buckets live under', () => {
+    const custom = renderModelWorkload({ ...minimalCpuInput(), subjectPrefix: 'city.turin' });
+    expect(custom.configMap.data?.[RUNNER_ENV.subjectPrefix]).toBe('city.turin');
+    expect(custom.configMap.data?.[RUNNER_ENV.publishSubject]).toMatch(/^city\.turin\./);
+    expect(rendered.configMap.data?.[RUNNER_ENV.subjectPrefix]).toBe('polis');
+  });
+
+  it('requests the GPU as much as it limits it, so inventories that sum requests count the device', () => {
+    const container = podSpecOf(input).containers[0];
+    expect(container?.resources?.requests?.['nvidia.com/gpu']).toBe('1');
+    expect(container?.resources?.limits?.['nvidia.com/gpu']).toBe('1');
+  });
+});
+
+describe('a copy running on another site than the one it serves', () => {
+  const home = renderModelWorkload(minimalCpuInput());
+  const copy = renderModelWorkload({ ...minimalCpuInput(), runsOnSiteId: 'central-1' });
+
+  it('requires the nodes of the site it runs on', () => {
+    const terms = copy.deployment.spec?.template.spec?.affinity?.nodeAffinity;
+    expect(
+      terms?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms[0]?.matchExpressions,
+    ).toEqual([{ key: 'polis.city/site', operator: 'In', values: ['central-1'] }]);
+  });
+
+  it('keeps the served site on its ownership label and subjects, and labels the shared namespace with its cluster', () => {
+    for (const object of copy.owned) {
+      expect(object.metadata.labels?.[LABEL_SITE]).toBe('north-3');
+      expect(object.metadata.labels?.[LABEL_RUNS_ON_SITE]).toBe('central-1');
+      expect(object.metadata.annotations?.[ANNOTATION_SERVES_SITE]).toBe('north-3');
+      expect(object.metadata.annotations?.[ANNOTATION_OFFLOADED]).toBe('true');
+    }
+    expect(copy.namespace.metadata.labels?.[LABEL_SITE]).toBe('central-1');
+    expect(copy.configMap.data).toEqual(home.configMap.data);
+    expect(copy.deployment.spec?.template.metadata?.labels?.[LABEL_RUNS_ON_SITE]).toBe('central-1');
+  });
+
+  it('is marked as a copy only when it runs elsewhere', () => {
+    for (const object of home.owned) {
+      expect(object.metadata.labels?.[LABEL_RUNS_ON_SITE]).toBe('north-3');
+      expect(object.metadata.annotations?.[ANNOTATION_SERVES_SITE]).toBeUndefined();
+      expect(object.metadata.annotations?.[ANNOTATION_OFFLOADED]).toBeUndefined();
+    }
+    const explicit = renderModelWorkload({ ...minimalCpuInput(), runsOnSiteId: 'north-3' });
+    expect(explicit.objects).toEqual(home.objects);
   });
 });
 

@@ -41,7 +41,7 @@ export function renderModelWorkload(input: ModelWorkloadInput): RenderedWorkload
   const names = workloadNames(spec);
   const config = runnerConfig(spec);
   const hash = configHash(config);
-  const namespace = renderNamespace(names.namespace, spec.siteId);
+  const namespace = renderNamespace(names.namespace, spec.runsOnSiteId);
   const configMap = renderConfigMap(spec, names, config);
   const deployment = renderDeployment({ spec, names, configHash: hash });
   const service = renderService(spec, names);

@@ -14,6 +14,8 @@ export const RUNNER_ENV = {
   artifactSha256: 'POLIS_MODEL_ARTIFACT_SHA256',
   cacheDir: 'POLIS_MODEL_CACHE_DIR',
   natsUrl: 'POLIS_NATS_URL',
+  /** Root of every subject and bucket name (heartbeats, control, model records) the runner uses. */
+  subjectPrefix: 'POLIS_SUBJECT_PREFIX',
   natsQueueGroup: 'POLIS_NATS_QUEUE_GROUP',
   subscribeSubjects: 'POLIS_SUBSCRIBE_SUBJECTS',
   publishSubject: 'POLIS_PUBLISH_SUBJECT',
@@ -43,6 +45,7 @@ export function runnerConfig(spec: ModelWorkloadSpec): RunnerConfig {
     [RUNNER_ENV.artifactSha256]: spec.model.artifactSha256,
     [RUNNER_ENV.cacheDir]: MODEL_CACHE_DIR,
     [RUNNER_ENV.natsUrl]: spec.natsUrl,
+    [RUNNER_ENV.subjectPrefix]: spec.subjectPrefix,
     // Replicas share the work: without a queue group each replica would infer on every message.
     [RUNNER_ENV.natsQueueGroup]: `runner-${spec.deploymentId}`,
     [RUNNER_ENV.subscribeSubjects]: subscribeSubjects(spec).join(','),

@@ -4,10 +4,13 @@ import {
   ANNOTATION_DEPLOYMENT_ID,
   ANNOTATION_MODEL,
   ANNOTATION_MODEL_VERSION,
+  ANNOTATION_OFFLOADED,
+  ANNOTATION_SERVES_SITE,
   LABEL_COMPONENT,
   LABEL_INSTANCE,
   LABEL_NAME,
   LABEL_PART_OF,
+  LABEL_RUNS_ON_SITE,
   RUNNER_APP_NAME,
   ownershipLabels,
 } from './labels';
@@ -16,6 +19,7 @@ import {
 export function workloadLabels(spec: ModelWorkloadSpec, instance: string): Record<string, string> {
   return {
     ...ownershipLabels({ deploymentId: spec.deploymentId, modelName: spec.model.name, siteId: spec.siteId }),
+    [LABEL_RUNS_ON_SITE]: spec.runsOnSiteId,
     [LABEL_NAME]: RUNNER_APP_NAME,
     [LABEL_INSTANCE]: instance,
     [LABEL_COMPONENT]: 'model-runner',
@@ -30,5 +34,8 @@ export function workloadAnnotations(spec: ModelWorkloadSpec): Record<string, str
     [ANNOTATION_MODEL_VERSION]: spec.model.version,
     [ANNOTATION_ARTIFACT_DIGEST]: `sha256:${spec.model.artifactSha256}`,
     [ANNOTATION_DEPLOYMENT_ID]: spec.deploymentId,
+    ...(spec.runsOnSiteId === spec.siteId
+      ? {}
+      : { [ANNOTATION_SERVES_SITE]: spec.siteId, [ANNOTATION_OFFLOADED]: 'true' }),
   };
 }

@@ -1,7 +1,15 @@
 import { z } from 'zod';
 import { PolisError } from '../common';
 import { SEMVER_PATTERN, SITE_KINDS } from '@polis/contracts';
-import { DNS1035_LABEL, isDns1123Label } from '@polis/manifests';
+import {
+  DNS1035_LABEL,
+  EXTENDED_RESOURCE,
+  NODE_LABEL_SITE,
+  isDns1123Label,
+  labelKeySchema,
+  labelValueSchema,
+  tolerationSchema,
+} from '@polis/manifests';
 
 /** Kubernetes label values and keys: zones and site labels are both. */
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
@@ -33,6 +41,18 @@ export const targetsSchema = z
   .refine((t) => Object.values(t).some((v) => v !== undefined), {
     message: 'name at least one of ids, kinds, zones or labels',
   });
+
+/**
+ * The runner drives one kind of device, which the manifests request as one extended resource. Counts stop
+ * at 8, the most GPUs a node commonly has.
+ */
+const acceleratorsSchema = z
+  .record(
+    z.string().max(253).regex(EXTENDED_RESOURCE, 'must be an extended resource such as "nvidia.com/gpu"'),
+    z.number().int().min(1).max(8),
+  )
+  .refine((devices) => Object.keys(devices).length <= 1, 'at most one kind of accelerator')
+  .refine((devices) => Object.keys(devices).length >= 1, 'name an accelerator, or leave the field out');
 
 const rolling = z
   .object({
@@ -77,9 +97,22 @@ const fields = {
         .int()
         .min(1)
         .max(2 ** 40),
+      /** Devices per replica, e.g. `{ "nvidia.com/gpu": 1 }`; replace the model metadata's accelerator. */
+      accelerators: acceleratorsSchema.optional(),
     })
     .strict()
     .optional(),
+  /** Node labels every replica's node must carry (placement and the pods' nodeSelector). */
+  nodeSelector: z
+    .record(labelKeySchema, labelValueSchema)
+    .refine((selector) => Object.keys(selector).length <= 16, 'at most 16 labels')
+    .refine(
+      (selector) => !(NODE_LABEL_SITE in selector),
+      `${NODE_LABEL_SITE} is set by Polis (use targets to choose sites)`,
+    )
+    .optional(),
+  /** Taints the replicas tolerate; the taint of each requested accelerator is tolerated anyway. */
+  tolerations: z.array(tolerationSchema).max(16).optional(),
   /** End-to-end budget; defaults to the model's metadata. */
   latencySloMs: z.number().positive().max(600_000).optional(),
   priority: z.number().int().min(0).max(1000).default(0),
@@ -94,6 +127,7 @@ export const replaceDeploymentSchema = z.object({ id: deploymentIdSchema.optiona
 
 export type DeploymentSpecBody = z.infer<typeof createDeploymentSchema>;
 export type RolloutPolicy = z.infer<typeof rolloutSchema>;
+export type DeploymentToleration = z.infer<typeof tolerationSchema>;
 
 /** What the bucket stores per deployment. */
 export const storedDeploymentSchema = z

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { ModelVersionRecord } from '@polis/contracts';
-import type { ModelProfile, Resources } from '@polis/placement';
+import { EXTENDED_RESOURCE } from '@polis/manifests';
+import type { Accelerators, ModelProfile, Resources } from '@polis/placement';
 
 const MIB = 1024 * 1024;
 
@@ -21,6 +22,16 @@ export interface ModelRequirements {
   /** Sensor kinds whose telemetry the model reads on the site it serves. */
   sensorKinds: string[];
   sha256: string;
+  /** Devices one replica needs: the metadata's `accelerator` (an extended resource), one of it. */
+  accelerators: Accelerators;
+}
+
+/**
+ * The metadata names the device as the extended resource nodes advertise (`nvidia.com/gpu`). Any other form
+ * cannot be requested from Kubernetes, so it asks for nothing (see docs/deployments.md).
+ */
+function declaredAccelerators(accelerator: string | undefined): Accelerators {
+  return accelerator !== undefined && EXTENDED_RESOURCE.test(accelerator) ? { [accelerator]: 1 } : {};
 }
 
 /**
@@ -42,6 +53,7 @@ export function modelRequirements(record: ModelVersionRecord): ModelRequirements
     defaultLatencySloMs: record.metadata.latencySloMs,
     sensorKinds: [...new Set(record.metadata.telemetry.map((t) => t.sensorKind))],
     sha256: record.sha256,
+    accelerators: declaredAccelerators(resources.accelerator),
   };
 }
 

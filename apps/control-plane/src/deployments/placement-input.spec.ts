@@ -51,6 +51,17 @@ describe(modelRequirements.name, () => {
     const declared = modelRequirements(record('1.0.0', 'not an insight'));
     expect(declared.profile).toEqual({ flopsPerInference: 10, peakMemoryBytes: 64 * MiB });
     expect(declared.defaultResources).toEqual({ cpuMillicores: 100, memoryBytes: 64 * MiB });
+    expect(declared.accelerators).toEqual({});
+  });
+
+  it('reads the metadata accelerator as one device of that extended resource', () => {
+    const withDevice = (accelerator: string) => {
+      const r = record('1.0.0', undefined);
+      return { ...r, metadata: { ...r.metadata, resources: { ...r.metadata.resources, accelerator } } };
+    };
+    expect(modelRequirements(withDevice('nvidia.com/gpu')).accelerators).toEqual({ 'nvidia.com/gpu': 1 });
+    // Not something a node advertises: Kubernetes could not be asked for it.
+    expect(modelRequirements(withDevice('nvidia-t4')).accelerators).toEqual({});
   });
 });
 

@@ -1,6 +1,7 @@
 import type { DeploymentSpec } from '@polis/placement';
 import type { DeploymentSpecBody } from './deployment.schema';
 import { largerProfile, type ModelRequirements } from './model-profile';
+import { deploymentScheduling, placementToleration } from './scheduling';
 
 export interface PlannableDeployment {
   spec: DeploymentSpecBody;
@@ -15,9 +16,9 @@ export interface PlacementDeployments {
 }
 
 /**
- * The placement engine's deployment specs. Resources and the SLO default to the model's metadata. During a
- * rollout both versions can run on a site, so the profile is the larger of the two: a site is chosen only
- * if it can run either.
+ * The placement engine's deployment specs. Resources, accelerators and the SLO default to the model's
+ * metadata. During a rollout both versions can run on a site, so the profile and the devices are the larger
+ * of the two: a site is chosen only if it can run either.
  */
 export function placementDeployments(
   deployments: readonly PlannableDeployment[],
@@ -35,13 +36,23 @@ export function placementDeployments(
     const found = requirements.map((r) => r.found as ModelRequirements);
     const current = model(spec.model.name, spec.model.version) ?? found[0];
     const latencySloMs = spec.latencySloMs ?? current.defaultLatencySloMs;
+    const { cpuMillicores, memoryBytes } = spec.resources ?? current.defaultResources;
+    // Both versions of a rollout may run on a site: it must have the devices either needs.
+    const scheduling = deploymentScheduling(spec, found);
+    const hasAccelerators = Object.keys(scheduling.accelerators).length > 0;
     specs.push({
       id: spec.id,
       model: { name: spec.model.name, version: spec.model.version },
       profile: found.map((r) => r.profile).reduce(largerProfile),
       targets: spec.targets,
       replicasPerSite: spec.replicasPerSite,
-      resources: spec.resources ?? current.defaultResources,
+      resources: {
+        cpuMillicores,
+        memoryBytes,
+        ...(hasAccelerators ? { accelerators: scheduling.accelerators } : {}),
+      },
+      nodeSelector: scheduling.nodeSelector,
+      tolerations: scheduling.tolerations.map(placementToleration),
       latencySloMs,
       priority: spec.priority,
       policy: spec.policy,

@@ -113,7 +113,9 @@ export class DeploymentReconciler {
       deployment: (id) => {
         const spec = byId.get(id);
         const record = records.get(id);
-        return spec && record ? { modelName: record.spec.model.name, resources: spec.resources } : undefined;
+        return spec && record
+          ? { modelName: record.spec.model.name, resources: spec.resources, spec: record.spec }
+          : undefined;
       },
     };
   }

@@ -1,28 +1,26 @@
-import type { KubernetesObject, V1Deployment } from '@kubernetes/client-node';
-import {
-  LABEL_SITE,
-  ManifestInputError,
-  NODE_LABEL_SITE,
-  renderModelWorkload,
-  type RenderedObject,
-} from '@polis/manifests';
+import type { KubernetesObject } from '@kubernetes/client-node';
+import { ManifestInputError, renderModelWorkload, type RenderedObject } from '@polis/manifests';
 import type { Resources } from '@polis/placement';
+import type { DeploymentSpecBody } from './deployment.schema';
 import type { ModelRequirements } from './model-profile';
+import { deploymentScheduling } from './scheduling';
 import { runnerDeploymentId, workloadKey, type WorkloadIntent } from './workloads';
 
-/** On a central copy: the site whose telemetry it serves, and that it is a copy. */
-export const ANNOTATION_SERVES_SITE = 'polis.city/serves-site';
-export const ANNOTATION_OFFLOADED = 'polis.city/offloaded';
-
 const MIB = 1024 * 1024;
+
+export interface RenderableDeployment {
+  modelName: string;
+  resources: Resources;
+  spec: Pick<DeploymentSpecBody, 'resources' | 'nodeSelector' | 'tolerations'>;
+}
 
 export interface RenderContext {
   subjectPrefix: string;
   runner: { image: string; version: string; natsUrl: string };
   /** Base URL the sites download artifacts from (`<base>/api/v1/models/<name>/versions/<v>/download`). */
   publicUrl: string;
-  /** The deployment's model name and the resources of one replica, or undefined when it is gone. */
-  deployment: (deploymentId: string) => { modelName: string; resources: Resources } | undefined;
+  /** The deployment's model name, the resources of one replica and its scheduling fields; undefined when gone. */
+  deployment: (deploymentId: string) => RenderableDeployment | undefined;
   model: (name: string, version: string) => ModelRequirements | undefined;
 }
 
@@ -48,30 +46,6 @@ function podResources(resources: Resources, model: ModelRequirements) {
   };
 }
 
-/**
- * A copy at a central site is rendered for the site it serves (its subjects, its site label), then pinned
- * to the nodes of the site it runs on instead. @polis/manifests pins every pod to `siteId`'s nodes, which is
- * right at home and wrong for a copy.
- */
-function pinCopy(deployment: V1Deployment, intent: WorkloadIntent): V1Deployment {
-  const copy = structuredClone(deployment);
-  const terms =
-    copy.spec?.template.spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution
-      ?.nodeSelectorTerms ?? [];
-  for (const term of terms)
-    for (const expression of term.matchExpressions ?? [])
-      if (expression.key === NODE_LABEL_SITE) expression.values = [intent.siteId];
-  copy.metadata = {
-    ...copy.metadata,
-    annotations: {
-      ...copy.metadata?.annotations,
-      [ANNOTATION_SERVES_SITE]: intent.targetSiteId,
-      [ANNOTATION_OFFLOADED]: 'true',
-    },
-  };
-  return copy;
-}
-
 function renderOne(
   intent: WorkloadIntent,
   context: RenderContext,
@@ -80,9 +54,16 @@ function renderOne(
   if (!deployment) throw new Error(`deployment ${intent.deploymentId} is gone`);
   const model = context.model(deployment.modelName, intent.version);
   if (!model) throw new Error(`model ${deployment.modelName}@${intent.version} is not in the registry`);
+  // The devices of the version this workload runs (placement reserved those of either rollout version).
+  const scheduling = deploymentScheduling(deployment.spec, [model]);
+  const devices = Object.entries(scheduling.accelerators);
+  if (devices.length > 1) throw new Error(`the runner drives one kind of accelerator, not ${devices.length}`);
+  // A copy at a central site is rendered for the site it serves (its subjects, its site label) and runs
+  // on the nodes of the site it is placed on.
   const rendered = renderModelWorkload({
     deploymentId: runnerDeploymentId(intent),
     siteId: intent.targetSiteId,
+    runsOnSiteId: intent.siteId,
     subjectPrefix: context.subjectPrefix,
     natsUrl: context.runner.natsUrl,
     model: {
@@ -95,21 +76,10 @@ function renderOne(
     runtime: { image: context.runner.image, version: context.runner.version },
     replicas: intent.replicas,
     resources: podResources(deployment.resources, model),
+    ...(devices[0] ? { gpu: { resourceName: devices[0][0], count: devices[0][1] } } : {}),
+    placement: { nodeSelector: scheduling.nodeSelector, tolerations: scheduling.tolerations },
   });
-  const offloaded = intent.siteId !== intent.targetSiteId;
-  const objects: RenderedObject[] = rendered.owned.map((object) =>
-    offloaded && object.kind === 'Deployment'
-      ? (pinCopy(object as V1Deployment, intent) as RenderedObject)
-      : object,
-  );
-  const namespace = {
-    ...rendered.namespace,
-    metadata: {
-      ...rendered.namespace.metadata,
-      labels: { ...rendered.namespace.metadata.labels, [LABEL_SITE]: intent.siteId },
-    },
-  };
-  return { objects: [namespace, ...objects], name: rendered.names.workload };
+  return { objects: [...rendered.objects], name: rendered.names.workload };
 }
 
 /** The objects every cluster should hold for these workloads. Pure. */

@@ -1,7 +1,8 @@
 import type { V1ConfigMap, V1Deployment } from '@kubernetes/client-node';
+import { ANNOTATION_SERVES_SITE } from '@polis/manifests';
 import type { Assignment } from '@polis/placement';
 import type { ModelRequirements } from './model-profile';
-import { ANNOTATION_SERVES_SITE, renderIntents, type RenderContext } from './render-workloads';
+import { renderIntents, type RenderContext } from './render-workloads';
 import {
   intentsFromPlan,
   runnerDeploymentId,
@@ -28,6 +29,7 @@ const MODEL: ModelRequirements = {
   defaultLatencySloMs: 50,
   sensorKinds: ['traffic-loop'],
   sha256: 'a'.repeat(64),
+  accelerators: {},
 };
 
 const CONTEXT: RenderContext = {
@@ -36,7 +38,11 @@ const CONTEXT: RenderContext = {
   publicUrl: 'https://hub.polis.test',
   deployment: (id) =>
     id === 'flow'
-      ? { modelName: 'traffic-flow', resources: { cpuMillicores: 250, memoryBytes: 128 * 1024 * 1024 } }
+      ? {
+          modelName: 'traffic-flow',
+          resources: { cpuMillicores: 250, memoryBytes: 128 * 1024 * 1024 },
+          spec: {},
+        }
       : undefined,
   model: (name, version) => (name === 'traffic-flow' && version !== '9.9.9' ? MODEL : undefined),
 };
@@ -161,6 +167,28 @@ describe(renderIntents.name, () => {
     expect(config.data?.POLIS_MODEL_ARTIFACT_URL).toBe(
       'https://hub.polis.test/api/v1/models/traffic-flow/versions/1.0.0/download',
     );
+  });
+
+  it("asks for the model's GPU with its toleration and the deployment's node selector, and names the prefix", () => {
+    const gpuContext: RenderContext = {
+      ...CONTEXT,
+      subjectPrefix: 'city-a',
+      model: () => ({ ...MODEL, accelerators: { 'nvidia.com/gpu': 1 } }),
+      deployment: (id) => {
+        const base = CONTEXT.deployment(id);
+        return base && { ...base, spec: { nodeSelector: { 'polis.city/zone': 'north' } } };
+      },
+    };
+    const objects = renderIntents(intents.slice(0, 1), gpuContext).objectsBySite.get('t1') ?? [];
+    const pod = (objects.find((o) => o.kind === 'Deployment') as V1Deployment).spec?.template.spec;
+    expect(pod?.containers[0]?.resources).toMatchObject({
+      requests: { 'nvidia.com/gpu': '1' },
+      limits: { 'nvidia.com/gpu': '1' },
+    });
+    expect(pod?.tolerations).toEqual([{ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' }]);
+    expect(pod?.nodeSelector).toEqual({ 'polis.city/zone': 'north' });
+    const config = objects.find((o) => o.kind === 'ConfigMap') as V1ConfigMap;
+    expect(config.data?.POLIS_SUBJECT_PREFIX).toBe('city-a');
   });
 
   it('reports a workload it cannot render instead of failing the others', () => {

@@ -70,8 +70,19 @@ export function longNamesInput(): ModelWorkloadInput {
   };
 }
 
+/** A copy at a central site serving north-3: north-3's subjects and labels, central-1's nodes. */
+export function centralCopyInput(): ModelWorkloadInput {
+  return {
+    ...minimalCpuInput(),
+    deploymentId: 'dep-7f3a--north-3',
+    runsOnSiteId: 'central-1',
+    subjectPrefix: 'city.turin',
+  };
+}
+
 export const GOLDEN_CASES: ReadonlyArray<{ file: string; input: () => ModelWorkloadInput }> = [
   { file: 'cpu-minimal.yaml', input: minimalCpuInput },
   { file: 'gpu-with-tolerations.yaml', input: gpuWithTolerationsInput },
   { file: 'long-names.yaml', input: longNamesInput },
+  { file: 'central-copy.yaml', input: centralCopyInput },
 ];
