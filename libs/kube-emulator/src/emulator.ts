@@ -9,6 +9,7 @@ import { createServer, type Server } from 'node:https';
 import type { Socket } from 'node:net';
 import { dirname } from 'node:path';
 import { ApiError } from './model/api-error';
+import { deepClone } from './model/json';
 import { ResourceCatalog, type ResourceType } from './model/resources';
 import type { KubeObject } from './model/types';
 import { ResourceStorage, timestamp } from './registry/storage';
@@ -227,12 +228,12 @@ export class KubeEmulator {
 
   /** Objects of a resource, e.g. list('', 'pods', 'default') or list('apps', 'deployments'). */
   list(group: string, plural: string, namespace?: string): KubeObject[] {
-    return this.storage.list(this.type(group, plural), namespace).map((object) => structuredClone(object));
+    return this.storage.list(this.type(group, plural), namespace).map((object) => deepClone(object));
   }
 
   get(group: string, plural: string, namespace: string | undefined, name: string): KubeObject | undefined {
     const object = this.storage.find(this.type(group, plural), namespace, name);
-    return object && structuredClone(object);
+    return object && deepClone(object);
   }
 
   nodeNames(): string[] {

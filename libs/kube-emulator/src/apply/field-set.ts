@@ -40,43 +40,49 @@ function itemKey(item: unknown, strategy: Extract<ListStrategy, { kind: 'map' }>
   return `k:${JSON.stringify(key)}`;
 }
 
-function collect(value: unknown, path: string[], filter: FieldFilter, out: Set<string>): void {
+/** Walks a value, adding its owned paths. `names` are the field names on the way (the filter's and listStrategy's input). */
+function collect(value: unknown, path: string, names: string[], filter: FieldFilter, out: Set<string>): void {
+  const child = (element: string): string => (path === '' ? element : `${path}${SEPARATOR}${element}`);
   if (isObject(value)) {
-    const entries = Object.entries(value).filter(([, item]) => item !== null && item !== undefined);
-    if (entries.length === 0 && path.length > 0) out.add(encodePath(path));
-    for (const [key, item] of entries) {
-      const child = [...path, `f:${key}`];
-      if (filter(fieldNames(child))) collect(item, child, filter, out);
+    let empty = true;
+    for (const key of Object.keys(value)) {
+      const item = value[key];
+      if (item === null || item === undefined) continue;
+      empty = false;
+      names.push(key);
+      if (filter(names)) collect(item, child(`f:${key}`), names, filter, out);
+      names.pop();
     }
+    if (empty && path !== '') out.add(path);
     return;
   }
   if (Array.isArray(value)) {
-    const strategy = listStrategy(fieldNames(path), true);
+    const strategy = listStrategy(names, true);
     if (strategy.kind === 'atomic') {
-      out.add(encodePath(path));
+      out.add(path);
     } else if (strategy.kind === 'set') {
-      for (const item of value) out.add(encodePath([...path, `v:${JSON.stringify(item)}`]));
+      for (const item of value) out.add(child(`v:${JSON.stringify(item)}`));
     } else {
       for (const item of value) {
         const key = itemKey(item, strategy);
         if (key === undefined) {
-          out.add(encodePath(path));
+          out.add(path);
           return;
         }
-        const itemPath = [...path, key];
-        out.add(encodePath(itemPath));
-        collect(item, itemPath, filter, out);
+        const itemPath = child(key);
+        out.add(itemPath);
+        collect(item, itemPath, names, filter, out);
       }
     }
     return;
   }
-  out.add(encodePath(path));
+  out.add(path);
 }
 
 /** Every owned path of an object: leaves, atomic lists and keyed list items. */
 export function fieldSetOf(object: unknown, filter: FieldFilter): Set<string> {
   const out = new Set<string>();
-  collect(object, [], filter, out);
+  collect(object, '', [], filter, out);
   return out;
 }
 
@@ -128,33 +134,34 @@ export function removePath(object: unknown, path: FieldPath): void {
   if (index >= 0) parent.splice(index, 1);
 }
 
-interface FieldNode {
-  owned: boolean;
-  children: Map<string, FieldNode>;
-}
-
-function serialise(node: FieldNode): JsonObject {
-  const result: JsonObject = node.owned && node.children.size > 0 ? { '.': {} } : {};
-  for (const [element, child] of node.children) result[element] = serialise(child);
-  return result;
+/** Marks a node owned although it has children: `"."`, listed first as the API server does. */
+function markOwnedParent(node: JsonObject): void {
+  if ('.' in node) return;
+  const children = Object.entries(node);
+  for (const [element] of children) delete node[element];
+  node['.'] = {};
+  for (const [element, child] of children) node[element] = child;
 }
 
 /** Serialises a field set to the nested `fieldsV1` form stored in managedFields. */
 export function toFieldsV1(set: ReadonlySet<string>): JsonObject {
-  const root: FieldNode = { owned: false, children: new Map() };
+  const root: JsonObject = {};
+  const owned = new Set<JsonObject>();
   for (const key of set) {
     let node = root;
     for (const element of decodePath(key)) {
-      let child = node.children.get(element);
+      let child = node[element] as JsonObject | undefined;
       if (!child) {
-        child = { owned: false, children: new Map() };
-        node.children.set(element, child);
+        if (owned.has(node)) markOwnedParent(node);
+        child = {};
+        node[element] = child;
       }
       node = child;
     }
-    node.owned = true;
+    owned.add(node);
+    if (Object.keys(node).length > 0) markOwnedParent(node);
   }
-  return serialise(root);
+  return root;
 }
 
 /** Parses `fieldsV1` back into a field set. */

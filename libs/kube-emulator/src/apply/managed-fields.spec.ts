@@ -56,6 +56,15 @@ describe('field sets', () => {
     });
   });
 
+  it('lists "." first in an owned item that has fields of its own, whatever order the set is in', () => {
+    const item = ['f:spec', 'f:containers', 'k:{"name":"app"}'];
+    const fields = toFieldsV1(new Set([[...item, 'f:image'].join('\u0000'), item.join('\u0000')]));
+    const owned = (fields['f:spec'] as Record<string, Record<string, object>>)['f:containers']?.[
+      'k:{"name":"app"}'
+    ];
+    expect(Object.keys(owned ?? {})).toEqual(['.', 'f:image']);
+  });
+
   it('round-trips any field set through fieldsV1', () => {
     const leaf = fc.oneof(fc.string(), fc.integer(), fc.boolean());
     const object = fc.dictionary(

@@ -39,13 +39,33 @@ export class ApplyConflictError extends Error {
 interface Ownership {
   entry: ManagedFieldsEntry;
   fields: Set<string>;
+  /** How many fields `entry` lists. Other managers' sets only ever shrink: same size, same set. */
+  recorded: number;
+}
+
+/**
+ * Parsed field sets of stored managedFields entries. Stored objects are frozen, so an entry's
+ * fieldsV1 never changes and is parsed once, not on every write to the object.
+ */
+const parsedFieldSets = new WeakMap<object, ReadonlySet<string>>();
+
+function fieldsOf(entry: ManagedFieldsEntry): Set<string> {
+  const fieldsV1 = entry.fieldsV1;
+  if (!Object.isFrozen(fieldsV1)) return fromFieldsV1(fieldsV1);
+  let parsed = parsedFieldSets.get(fieldsV1);
+  if (!parsed) {
+    parsed = fromFieldsV1(fieldsV1);
+    parsedFieldSets.set(fieldsV1, parsed);
+  }
+  // The callers edit the set they get.
+  return new Set(parsed);
 }
 
 function ownerships(object: KubeObject | undefined): Ownership[] {
-  return (object?.metadata.managedFields ?? []).map((entry) => ({
-    entry,
-    fields: fromFieldsV1(entry.fieldsV1),
-  }));
+  return (object?.metadata.managedFields ?? []).map((entry) => {
+    const fields = fieldsOf(entry);
+    return { entry, fields, recorded: fields.size };
+  });
 }
 
 function sameScope(entry: ManagedFieldsEntry, context: OwnershipContext): boolean {
@@ -55,7 +75,9 @@ function sameScope(entry: ManagedFieldsEntry, context: OwnershipContext): boolea
 function toEntries(list: Ownership[]): ManagedFieldsEntry[] {
   return list
     .filter(({ fields }) => fields.size > 0)
-    .map(({ entry, fields }) => ({ ...entry, fieldsV1: toFieldsV1(fields) }));
+    .map(({ entry, fields, recorded }) =>
+      fields.size === recorded ? entry : { ...entry, fieldsV1: toFieldsV1(fields) },
+    );
 }
 
 function ownEntry(
@@ -74,10 +96,15 @@ function ownEntry(
       ...(context.subresource ? { subresource: context.subresource } : {}),
     },
     fields,
+    recorded: -1,
   };
 }
 
-/** Merges an applied configuration into a live object: maps recursively, keyed lists by key. */
+/**
+ * Merges an applied configuration into a live object: maps recursively, keyed lists by key. Builds
+ * new maps and lists along the applied paths and shares the rest; it edits neither input, and the
+ * result takes the applied values themselves (the applied object is the decoded request, used once).
+ */
 function mergeApplied(live: unknown, applied: unknown, names: string[], filter: FieldFilter): unknown {
   if (isObject(applied)) {
     const result: JsonObject = isObject(live) ? { ...live } : {};
@@ -103,12 +130,12 @@ function mergeApplied(live: unknown, applied: unknown, names: string[], filter: 
       for (const item of applied) {
         const index = current.findIndex((existing) => keyOf(existing) === keyOf(item));
         if (index >= 0) current[index] = mergeApplied(current[index], item, names, filter);
-        else current.push(deepClone(item));
+        else current.push(item);
       }
       return current;
     }
   }
-  return deepClone(applied);
+  return applied;
 }
 
 /**
@@ -148,20 +175,24 @@ export function serverSideApply(
   if (causes.length > 0 && !context.force) throw new ApplyConflictError(causes);
   for (const [owner, keys] of stolen) for (const key of keys) owner.fields.delete(key);
 
-  const result = deepClone(live ?? { apiVersion: applied.apiVersion, kind: applied.kind, metadata: {} });
-  const ownedElsewhere = others.flatMap(({ fields }) => [...fields].map(decodePath));
-  const dropped = [...(mine?.fields ?? [])]
-    .filter((key) => !appliedFields.has(key))
-    .map(decodePath)
-    .filter((path) => !ownedElsewhere.some((owned) => startsWith(owned, path)))
-    .sort((a, b) => a.length - b.length);
-  // Remove outer paths first; whatever lies below a removed list item or field goes with it
-  // (and could not be found once the item's key field is gone).
-  const removed: FieldPath[] = [];
-  for (const path of dropped) {
-    if (removed.some((outer) => startsWith(path, outer))) continue;
-    removePath(result, path);
-    removed.push(path);
+  const base = live ?? { apiVersion: applied.apiVersion, kind: applied.kind, metadata: {} };
+  const droppedKeys = [...(mine?.fields ?? [])].filter((key) => !appliedFields.has(key));
+  // The live object is stored, so frozen: it is copied only when fields have to be removed from it.
+  const result = droppedKeys.length > 0 ? deepClone(base) : base;
+  if (droppedKeys.length > 0) {
+    const ownedElsewhere = others.flatMap(({ fields }) => [...fields].map(decodePath));
+    const dropped = droppedKeys
+      .map(decodePath)
+      .filter((path) => !ownedElsewhere.some((owned) => startsWith(owned, path)))
+      .sort((a, b) => a.length - b.length);
+    // Remove outer paths first; whatever lies below a removed list item or field goes with it
+    // (and could not be found once the item's key field is gone).
+    const removed: FieldPath[] = [];
+    for (const path of dropped) {
+      if (removed.some((outer) => startsWith(path, outer))) continue;
+      removePath(result, path);
+      removed.push(path);
+    }
   }
 
   const merged = mergeApplied(result, applied, [], context.filter) as KubeObject;

@@ -17,6 +17,7 @@ async function until<T>(check: () => T | undefined, what: string): Promise<T> {
 }
 
 function cluster(nodes: number): {
+  store: ObjectStore;
   storage: ResourceStorage;
   simulator: ClusterSimulator;
   running: string[];
@@ -51,7 +52,7 @@ function cluster(nodes: number): {
     onError: (error) => errors.push(error),
   });
   simulator.start();
-  return { storage, simulator, running, deleted, errors };
+  return { store, storage, simulator, running, deleted, errors };
 }
 
 function deployment(image: string, replicas: number, cpu = '500m'): object {
@@ -98,6 +99,27 @@ describe('ClusterSimulator', () => {
     ).toEqual(['Available:MinimumReplicasAvailable', 'Progressing:NewReplicaSetAvailable']);
     expect(done?.metadata.annotations?.['deployment.kubernetes.io/revision']).toBe('1');
     expect(env.running).toHaveLength(3);
+  });
+
+  it('binds each pod in one write, as the binding subresource does, then starts it', async () => {
+    env = cluster(1);
+    const { store, storage } = env;
+    const podStates: string[] = [];
+    store.subscribe((event) => {
+      const spec = event.object.spec as { nodeName?: string };
+      const state = status(event.object) as { phase?: string; conditions?: { type: string }[] };
+      const scheduled = state.conditions?.some((c) => c.type === 'PodScheduled') ?? false;
+      podStates.push(
+        `${event.type} ${spec.nodeName ?? '-'} ${scheduled ? 'scheduled' : '-'} ${state.phase ?? ''}`,
+      );
+    }, '/pods');
+    storage.create(storage.catalog.find('apps', 'v1', 'deployments')!, 'default', deployment('app:1', 1), {});
+    await until(() => (env.running.length === 1 ? true : undefined), 'a running pod');
+    expect(podStates).toEqual([
+      'ADDED - - Pending',
+      'MODIFIED n0 scheduled Pending',
+      'MODIFIED n0 scheduled Running',
+    ]);
   });
 
   it('replaces pods through a new ReplicaSet when the template changes, and scales', async () => {

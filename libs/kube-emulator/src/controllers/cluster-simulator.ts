@@ -43,7 +43,9 @@ export class ClusterSimulator {
   private readonly dirtyReplicaSets = new Set<string>();
   private readonly startTimers = new Map<string, NodeJS.Timeout>();
   private scheduleNeeded = false;
-  private kubeletNeeded = false;
+  /** Pods whose kubelet may have something to do; every pod after a node changed. */
+  private readonly kubeletPods = new Set<string>();
+  private kubeletAllPods = false;
   private pending: NodeJS.Immediate | undefined;
   private unsubscribe: (() => void) | undefined;
   private podIpCounter = 0;
@@ -70,7 +72,7 @@ export class ClusterSimulator {
     for (const replicaSet of this.context.storage.list(this.context.replicaSets))
       this.dirtyReplicaSets.add(key(replicaSet));
     this.scheduleNeeded = true;
-    this.kubeletNeeded = true;
+    this.kubeletAllPods = true;
     this.wake();
   }
 
@@ -106,13 +108,13 @@ export class ClusterSimulator {
         if (owner?.kind === 'ReplicaSet')
           this.dirtyReplicaSets.add(`${object.metadata.namespace ?? ''}/${owner.name}`);
         this.scheduleNeeded = true;
-        this.kubeletNeeded = true;
         if (event.type === 'DELETED') this.podDeleted(object, event.previous);
+        else this.kubeletPods.add(key(object));
         break;
       }
       case this.keys.nodes:
         this.scheduleNeeded = true;
-        this.kubeletNeeded = true;
+        this.kubeletAllPods = true;
         break;
       default:
         return;
@@ -133,10 +135,7 @@ export class ClusterSimulator {
         this.scheduleNeeded = false;
         this.schedule();
       }
-      if (this.kubeletNeeded) {
-        this.kubeletNeeded = false;
-        this.runKubelets();
-      }
+      if (this.kubeletAllPods || this.kubeletPods.size > 0) this.runKubelets();
     } catch (error) {
       this.options.onError(error);
     }
@@ -178,22 +177,16 @@ export class ClusterSimulator {
       tolerateRaces(() => {
         if (decision.kind === 'bound') {
           addUsage(usage, decision.node, podRequests(pod));
-          const bound = storage.mutate(
+          storage.mutate(
             podType,
             namespace,
             name,
             (current) => ({
               ...current,
               spec: { ...(isObject(current.spec) ? current.spec : {}), nodeName: decision.node },
+              status: scheduledStatus(current, now),
             }),
-            {},
-          );
-          storage.mutate(
-            podType,
-            namespace,
-            name,
-            (current) => ({ ...current, status: scheduledStatus(bound, now) }),
-            { subresource: 'status' },
+            { subresource: 'binding' },
           );
         } else {
           const status = unschedulableStatus(pod, decision.message, now);
@@ -207,12 +200,23 @@ export class ClusterSimulator {
     }
   }
 
-  /** Starts bound pods after the configured delay and mirrors node readiness onto running pods. */
+  /**
+   * Starts bound pods after the configured delay and mirrors node readiness onto running pods:
+   * for the pods that changed since the last run, or for all of them when a node changed.
+   */
   private runKubelets(): void {
     const { storage, pods: podType, nodes: nodeType } = this.context;
+    const pods = this.kubeletAllPods
+      ? storage.list(podType)
+      : [...this.kubeletPods].flatMap((podKey) => {
+          const [namespace = '', name = ''] = podKey.split('/');
+          return storage.find(podType, namespace, name) ?? [];
+        });
+    this.kubeletAllPods = false;
+    this.kubeletPods.clear();
     const nodes = new Map(storage.list(nodeType).map((node) => [node.metadata.name ?? '', node]));
     const now = this.context.now();
-    for (const pod of storage.list(podType)) {
+    for (const pod of pods) {
       const nodeName = getPath(pod, ['spec', 'nodeName']);
       const node = typeof nodeName === 'string' ? nodes.get(nodeName) : undefined;
       if (!node || isTerminal(pod)) continue;

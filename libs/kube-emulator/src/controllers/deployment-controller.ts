@@ -10,12 +10,19 @@ import { controllerReference, ownedBy, tolerateRaces, type ControllerContext } f
 const REVISION = 'deployment.kubernetes.io/revision';
 const TEMPLATE_HASH = 'pod-template-hash';
 
+/** Hashes of stored (frozen, so unchanging) templates: every sync of a Deployment asks again. */
+const templateHashes = new WeakMap<object, string>();
+
 /** A short, stable, label-safe hash of the pod template. */
 export function templateHash(template: unknown): string {
-  return createHash('sha256')
+  const remembered = isObject(template) ? templateHashes.get(template) : undefined;
+  if (remembered !== undefined) return remembered;
+  const hash = createHash('sha256')
     .update(JSON.stringify(template ?? {}))
     .digest('hex')
     .slice(0, 10);
+  if (isObject(template) && Object.isFrozen(template)) templateHashes.set(template, hash);
+  return hash;
 }
 
 /** Resolves an int-or-percent (maxSurge/maxUnavailable) against the replica count. */
@@ -37,13 +44,14 @@ function revisionOf(object: KubeObject): number {
 
 function newReplicaSet(deployment: KubeObject, hash: string, revision: number, count: number): KubeObject {
   const spec = isObject(deployment.spec) ? deployment.spec : {};
-  const template = isObject(spec.template) ? structuredClone(spec.template) : {};
-  const templateMeta = isObject(template.metadata) ? template.metadata : {};
+  // The Deployment is stored, so frozen: its template's parts are shared, not copied.
+  const deploymentTemplate = isObject(spec.template) ? spec.template : {};
+  const templateMeta = isObject(deploymentTemplate.metadata) ? deploymentTemplate.metadata : {};
   const labels = {
     ...(isObject(templateMeta.labels) ? (templateMeta.labels as Record<string, string>) : {}),
     [TEMPLATE_HASH]: hash,
   };
-  template.metadata = { ...templateMeta, labels };
+  const template = { ...deploymentTemplate, metadata: { ...templateMeta, labels } };
   const selector = isObject(spec.selector) ? spec.selector : {};
   const matchLabels = isObject(selector.matchLabels) ? selector.matchLabels : {};
   return {
@@ -119,7 +127,7 @@ export function reconcileDeployment(context: ControllerContext, deployment: Kube
   const spec = isObject(deployment.spec) ? deployment.spec : {};
   const desired = replicas(deployment, 'spec');
   const hash = templateHash(spec.template);
-  let owned = storage.list(context.replicaSets, namespace).filter(ownedBy(deployment));
+  let owned = storage.listOwnedBy(context.replicaSets, deployment).filter(ownedBy(deployment));
   let current = owned.find((rs) => rs.metadata.labels?.[TEMPLATE_HASH] === hash);
   const paused = spec.paused === true;
 
@@ -135,7 +143,7 @@ export function reconcileDeployment(context: ControllerContext, deployment: Kube
         {},
       );
     });
-    owned = storage.list(context.replicaSets, namespace).filter(ownedBy(deployment));
+    owned = storage.listOwnedBy(context.replicaSets, deployment).filter(ownedBy(deployment));
     current = owned.find((rs) => rs.metadata.labels?.[TEMPLATE_HASH] === hash);
   }
   const old = owned.filter((rs) => rs !== current).sort((a, b) => revisionOf(b) - revisionOf(a));

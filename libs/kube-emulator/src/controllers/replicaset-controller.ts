@@ -27,14 +27,15 @@ function podFromTemplate(replicaSet: KubeObject): KubeObject {
       namespace: replicaSet.metadata.namespace,
       ownerReferences: [controllerReference(replicaSet)],
     },
-    spec: structuredClone(template.spec),
+    // Shared with the (stored, frozen) ReplicaSet: the pod's spec starts as the template's.
+    spec: template.spec,
   };
 }
 
 export function reconcileReplicaSet(context: ControllerContext, replicaSet: KubeObject): void {
   const { storage, pods: podType, replicaSets } = context;
   const namespace = replicaSet.metadata.namespace;
-  const pods = storage.list(podType, namespace).filter(ownedBy(replicaSet));
+  const pods = storage.listOwnedBy(podType, replicaSet).filter(ownedBy(replicaSet));
   const desired = asNumber(getPath(replicaSet, ['spec', 'replicas'])) ?? 1;
 
   if (pods.length < desired) {

@@ -6,8 +6,32 @@ export function isObject(value: unknown): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/**
+ * A deep copy of a JSON document (plain objects, arrays, primitives). Several times faster than
+ * structuredClone for the small objects the emulator copies, which matters on every write.
+ */
 export function deepClone<T>(value: T): T {
-  return structuredClone(value);
+  return cloneJson(value) as T;
+}
+
+function cloneJson(value: unknown): unknown {
+  if (typeof value !== 'object' || value === null) return value;
+  if (Array.isArray(value)) return value.map(cloneJson);
+  const copy: JsonObject = {};
+  for (const key of Object.keys(value)) copy[key] = cloneJson((value as JsonObject)[key]);
+  return copy;
+}
+
+/**
+ * Freezes a JSON document in place, all the way down, and returns it. Parts that are already frozen
+ * are not walked again: a new version that shares most of its tree with the stored one it replaces
+ * costs only its new parts.
+ */
+export function deepFreeze<T>(value: T): T {
+  if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return value;
+  Object.freeze(value);
+  for (const item of Object.values(value)) deepFreeze(item);
+  return value;
 }
 
 export function deepEqual(a: unknown, b: unknown): boolean {

@@ -88,7 +88,10 @@ export interface DefaultingContext {
   allocateClusterIp: () => string;
 }
 
-/** Applies defaults in place. `previous` is the stored object on update. */
+/**
+ * Applies defaults in place. `previous` is the stored object on update. Only missing values are
+ * written: parts of `object` shared with a stored (frozen, already defaulted) object are left alone.
+ */
 export function applyDefaults(
   object: KubeObject,
   previous: KubeObject | undefined,
@@ -143,7 +146,9 @@ function defaultService(
     // Like the real API server, an update that omits the allocated IP keeps it.
     spec.clusterIP = typeof before.clusterIP === 'string' ? before.clusterIP : context.allocateClusterIp();
   }
-  if (spec.clusterIP !== 'None') spec.clusterIPs = [spec.clusterIP];
+  const clusterIPs = spec.clusterIPs;
+  const inSync = Array.isArray(clusterIPs) && clusterIPs.length === 1 && clusterIPs[0] === spec.clusterIP;
+  if (spec.clusterIP !== 'None' && !inSync) spec.clusterIPs = [spec.clusterIP];
   for (const port of asArray(spec.ports)) {
     if (!isObject(port)) continue;
     setDefault(port, 'protocol', 'TCP');

@@ -201,6 +201,71 @@ describe('ResourceStorage', () => {
     expect(apiError(() => storage.delete(namespaces, undefined, 'default', {}))).toMatchObject({ code: 403 });
   });
 
+  it('stores frozen versions that share what a write left unchanged with the version before', () => {
+    const { storage, type } = setup();
+    const deployments = type('apps', 'deployments');
+    const created = storage.create(deployments, 'default', deployment('app:1'), {});
+    const withStatus = storage.mutate(
+      deployments,
+      'default',
+      'web',
+      (o) => ({ ...o, status: { replicas: 1 } }),
+      {
+        subresource: 'status',
+      },
+    );
+    expect(withStatus.spec).toBe(created.spec);
+    expect(withStatus.metadata.resourceVersion).not.toBe(created.metadata.resourceVersion);
+    const scaled = storage.mutate(
+      deployments,
+      'default',
+      'web',
+      (o) => ({ ...o, spec: { ...(o.spec as object), replicas: 3 } }),
+      {},
+    );
+    expect(scaled.status).toBe(withStatus.status);
+    expect(scaled.metadata.generation).toBe(2);
+    expect(Object.isFrozen((scaled.spec as { template: object }).template)).toBe(true);
+    // A change function gets the stored object itself: it may not edit it in place.
+    expect(() =>
+      storage.mutate(
+        deployments,
+        'default',
+        'web',
+        (o) => {
+          (o.spec as { replicas: number }).replicas = 5;
+          return o;
+        },
+        {},
+      ),
+    ).toThrow(TypeError);
+    expect((storage.get(deployments, 'default', 'web').spec as { replicas: number }).replicas).toBe(3);
+  });
+
+  it('binds a pod in one write: node name and PodScheduled condition together', () => {
+    const { storage, type } = setup();
+    const pods = type('', 'pods');
+    storage.create(
+      pods,
+      'default',
+      { metadata: { name: 'p' }, spec: { containers: [{ name: 'c', image: 'i' }] } },
+      {},
+    );
+    const bound = storage.mutate(
+      pods,
+      'default',
+      'p',
+      (o) => ({
+        ...o,
+        spec: { ...(o.spec as object), nodeName: 'n1' },
+        status: { ...(o.status as object), conditions: [{ type: 'PodScheduled', status: 'True' }] },
+      }),
+      { subresource: 'binding' },
+    );
+    expect(bound.spec).toMatchObject({ nodeName: 'n1' });
+    expect(bound.status).toMatchObject({ phase: 'Pending', conditions: [{ type: 'PodScheduled' }] });
+  });
+
   it('does not persist dry runs', () => {
     const { storage, type } = setup();
     const configMaps = type('', 'configmaps');

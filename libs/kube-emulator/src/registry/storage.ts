@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { ApiError, type ErrorTarget } from '../model/api-error';
-import { deepClone, deepEqual, isObject } from '../model/json';
+import { deepEqual, isObject } from '../model/json';
 import { apiVersionOf, resourceKey, type ResourceCatalog, type ResourceType } from '../model/resources';
 import type { KubeObject, OwnerReference } from '../model/types';
 import {
@@ -23,8 +23,12 @@ export interface WriteContext {
   /** Field manager to record in managedFields; internal controller writes leave it out. */
   manager?: string;
   dryRun?: boolean;
-  /** Set when the request addressed the /status subresource. */
-  subresource?: 'status';
+  /**
+   * 'status' when the request addressed the /status subresource. 'binding' is the scheduler's
+   * pods/binding: it sets spec.nodeName and the PodScheduled condition in one write, as the API
+   * server's binding does (it is not served over HTTP).
+   */
+  subresource?: 'status' | 'binding';
 }
 
 export interface DeleteOptions {
@@ -52,8 +56,9 @@ const SYSTEM_METADATA = new Set([
 ]);
 const GENERATE_NAME_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
 
+/** RFC 3339 to the second, as Kubernetes writes timestamps. */
 export function timestamp(date: Date): string {
-  return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+  return `${date.toISOString().slice(0, 19)}Z`;
 }
 
 function target(type: ResourceType, name?: string): ErrorTarget {
@@ -95,6 +100,16 @@ export class ResourceStorage {
     return this.store.list(resourceKey(type), type.namespaced ? namespace : undefined);
   }
 
+  /** Objects of a type in a namespace whose ownerReferences name the owner's uid, in key order. */
+  listOwnedBy(type: ResourceType, owner: KubeObject): KubeObject[] {
+    const uid = owner.metadata.uid;
+    if (!uid) return [];
+    const namespace = type.namespaced ? owner.metadata.namespace : undefined;
+    return this.store
+      .listOwnedBy(resourceKey(type), uid)
+      .filter((object) => object.metadata.namespace === namespace);
+  }
+
   create(
     type: ResourceType,
     namespace: string | undefined,
@@ -133,7 +148,10 @@ export class ResourceStorage {
     return this.replace(type, current, next, context);
   }
 
-  /** Read-modify-write: used by PATCH handlers and controllers. */
+  /**
+   * Read-modify-write: used by PATCH handlers and controllers. `change` gets the stored object,
+   * which is frozen: it returns a new object (sharing what it does not change), never edits it.
+   */
   mutate(
     type: ResourceType,
     namespace: string | undefined,
@@ -142,7 +160,7 @@ export class ResourceStorage {
     context: WriteContext,
   ): KubeObject {
     const current = this.get(type, namespace, name);
-    const next = this.decode(type, namespace, change(deepClone(current)));
+    const next = this.decode(type, namespace, change(current));
     if (next.metadata.name !== name) throw ApiError.badRequest('metadata.name may not be changed by a patch');
     return this.replace(type, current, next, context);
   }
@@ -244,14 +262,15 @@ export class ResourceStorage {
     const expected = next.metadata.resourceVersion;
     if (expected && expected !== current.metadata.resourceVersion)
       throw ApiError.staleResourceVersion(target(type, current.metadata.name));
+    // The stored object is frozen, so the result can share its parts instead of copying them.
     let result: KubeObject;
     if (context.subresource === 'status') {
-      result = { ...deepClone(current), status: next.status };
+      result = { ...current, metadata: { ...current.metadata }, status: next.status };
     } else {
       result = next;
-      if (type.subresources.includes('status')) {
+      if (context.subresource !== 'binding' && type.subresources.includes('status')) {
         if (current.status === undefined) delete result.status;
-        else result.status = deepClone(current.status);
+        else result.status = current.status;
       }
     }
     const meta = result.metadata;
@@ -302,10 +321,15 @@ export class ResourceStorage {
     return this.store.put(resourceKey(type), object);
   }
 
-  /** Checks the shape of a request body and pins kind, apiVersion and namespace. */
+  /**
+   * Checks the shape of a request body and pins kind, apiVersion and namespace. The result has its
+   * own top level and metadata, which the write path edits; deeper parts are the body's (a freshly
+   * decoded request, or a controller's new object that may share frozen parts of stored ones).
+   */
   private decode(type: ResourceType, namespace: string | undefined, body: unknown): KubeObject {
     if (!isObject(body)) throw ApiError.badRequest('the request body must be a JSON object');
-    const object = deepClone(body) as KubeObject;
+    const object = { ...body } as KubeObject;
+    if (isObject(object.metadata)) object.metadata = { ...object.metadata };
     const apiVersion = apiVersionOf(type);
     if (object.kind !== undefined && object.kind !== type.kind) {
       throw ApiError.badRequest(
@@ -357,20 +381,21 @@ export class ResourceStorage {
     if (!uid || !owner.metadata.namespace) return;
     for (const type of this.catalog.types) {
       if (!type.namespaced) continue;
-      for (const dependent of this.list(type, owner.metadata.namespace)) {
+      for (const dependent of this.listOwnedBy(type, owner)) {
         const references: OwnerReference[] = dependent.metadata.ownerReferences ?? [];
-        if (!references.some((reference) => reference.uid === uid)) continue;
         const name = dependent.metadata.name ?? '';
         if (policy === 'Orphan') {
           this.mutate(
             type,
             dependent.metadata.namespace,
             name,
-            (object) => {
-              const copy = object;
-              copy.metadata.ownerReferences = references.filter((reference) => reference.uid !== uid);
-              return copy;
-            },
+            (object) => ({
+              ...object,
+              metadata: {
+                ...object.metadata,
+                ownerReferences: references.filter((reference) => reference.uid !== uid),
+              },
+            }),
             {},
           );
         } else if (this.find(type, dependent.metadata.namespace, name)) {

@@ -32,6 +32,7 @@ import {
   parseOpenApiV3Path,
 } from './openapi';
 import { parseApiPath, type ApiRequest, type ResourceRequest } from './request-info';
+import { toJson } from './serialize';
 import { ResourceHandler } from './resource-handler';
 import { EMULATOR_HEADER, versionInfo } from '../model/version';
 import type { WatchHub } from './watch-stream';
@@ -280,7 +281,7 @@ export class ApiHandler {
     body: unknown,
     contentType = 'application/json',
   ): void {
-    const payload = JSON.stringify(body);
+    const payload = toJson(body);
     response.writeHead(code, { 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(payload) });
     response.end(payload);
   }

@@ -11,6 +11,7 @@ import type { KubeObject } from '../model/types';
 import { matchesFields, type FieldSelector } from '../selectors/field-selector';
 import { matchesLabels, type LabelSelector } from '../selectors/label-selector';
 import type { ObjectStore, StoreEvent } from '../store/object-store';
+import { watchEventLine } from './serialize';
 
 export interface WatchRequest {
   type: ResourceType;
@@ -54,8 +55,19 @@ export class WatchHub {
       (!request.namespace || object.metadata.namespace === request.namespace) &&
       matchesLabels(object.metadata.labels, request.labels) &&
       matchesFields(object, request.fields);
+    // A write reconciled by the controllers usually brings several events at once: they leave in
+    // one TLS record and one system call, at the end of the current tick.
+    let corked = false;
     const send = (eventType: WatchType, object: JsonObject): void => {
-      response.write(`${JSON.stringify({ type: eventType, object })}\n`);
+      if (!corked) {
+        corked = true;
+        response.cork();
+        process.nextTick(() => {
+          corked = false;
+          response.uncork();
+        });
+      }
+      response.write(watchEventLine(eventType, object));
     };
     const bookmark = (revision: number, initialEventsEnd: boolean): void => {
       send('BOOKMARK', {
@@ -104,7 +116,7 @@ export class WatchHub {
       for (const event of events) forward(event);
     }
 
-    const unsubscribe = store.subscribe(forward);
+    const unsubscribe = store.subscribe(forward, key);
     this.streams.add(response);
     const timer = request.timeoutSeconds
       ? setTimeout(() => response.end(), request.timeoutSeconds * 1000)
