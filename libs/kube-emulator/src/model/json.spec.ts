@@ -17,6 +17,14 @@ describe('deepClone', () => {
     );
   });
 
+  it('keeps a "__proto__" key as data instead of changing the prototype', () => {
+    const parsed = JSON.parse('{"metadata":{"__proto__":{"polluted":true}}}') as { metadata: object };
+    const copy = deepClone(parsed);
+    expect(Object.keys(copy.metadata)).toEqual(['__proto__']);
+    expect(Object.getPrototypeOf(copy.metadata)).toBe(Object.prototype);
+    expect((copy.metadata as { polluted?: boolean }).polluted).toBeUndefined();
+  });
+
   it('gives a writable copy of a frozen document', () => {
     const copy = deepClone(deepFreeze({ spec: { containers: [{ name: 'a' }] } }));
     copy.spec.containers[0].name = 'b';

@@ -18,7 +18,13 @@ function cloneJson(value: unknown): unknown {
   if (typeof value !== 'object' || value === null) return value;
   if (Array.isArray(value)) return value.map(cloneJson);
   const copy: JsonObject = {};
-  for (const key of Object.keys(value)) copy[key] = cloneJson((value as JsonObject)[key]);
+  for (const key of Object.keys(value)) {
+    const item = cloneJson((value as JsonObject)[key]);
+    // JSON.parse makes "__proto__" an own key; plain assignment would set the copy's prototype instead.
+    if (key === '__proto__')
+      Object.defineProperty(copy, key, { value: item, enumerable: true, writable: true, configurable: true });
+    else copy[key] = item;
+  }
   return copy;
 }
 

@@ -28,3 +28,19 @@ describe('decodePatchBody', () => {
     expect(() => decodePatchBody(Buffer.from('kind: ConfigMap'), 'merge')).toThrow(/as JSON/);
   });
 });
+
+describe('"__proto__" keys', () => {
+  it('are refused in JSON and YAML bodies, which would otherwise reach plain-assignment merges', () => {
+    const json = Buffer.from('{"metadata":{"name":"x","__proto__":{"polluted":true}}}');
+    expect(() => decodePatchBody(json, 'merge')).toThrow(/__proto__/);
+    expect(() => decodePatchBody(json, 'apply')).toThrow(/__proto__/);
+    expect(() =>
+      decodePatchBody(Buffer.from('metadata:\n  __proto__:\n    polluted: true\n'), 'apply'),
+    ).toThrow(/__proto__/);
+  });
+
+  it('are only keys: the word in a value is data', () => {
+    const body = Buffer.from('{"data":{"note":"mentions __proto__ in text"}}');
+    expect(decodePatchBody(body, 'merge')).toEqual({ data: { note: 'mentions __proto__ in text' } });
+  });
+});

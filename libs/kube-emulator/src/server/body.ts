@@ -36,10 +36,27 @@ export async function readBody(request: IncomingMessage, limitBytes: number): Pr
   return Buffer.concat(chunks);
 }
 
+/**
+ * Object keys named "__proto__" are refused: no Kubernetes object has one, and copying or merging such a
+ * key with plain assignment would change an object's prototype. The check costs nothing unless the text
+ * contains the word at all.
+ */
+function refuseProtoKeys(key: unknown, value: unknown): unknown {
+  if (key === '__proto__') throw ApiError.badRequest('the body must not contain a "__proto__" key');
+  return value;
+}
+
+function parseJsonText(text: string): unknown {
+  return text.includes('__proto__')
+    ? (JSON.parse(text, refuseProtoKeys) as unknown)
+    : (JSON.parse(text) as unknown);
+}
+
 function parseJson(text: string): unknown {
   try {
-    return JSON.parse(text) as unknown;
+    return parseJsonText(text);
   } catch (error) {
+    if (error instanceof ApiError) throw error;
     throw ApiError.badRequest(
       `the body of the request could not be decoded as JSON: ${(error as Error).message}`,
     );
@@ -48,8 +65,11 @@ function parseJson(text: string): unknown {
 
 function parseYamlDocument(text: string): unknown {
   try {
-    return parseYaml(text) as unknown;
+    return text.includes('__proto__')
+      ? (parseYaml(text, refuseProtoKeys) as unknown)
+      : (parseYaml(text) as unknown);
   } catch (error) {
+    if (error instanceof ApiError) throw error;
     throw ApiError.badRequest(
       `the body of the request could not be decoded as YAML: ${(error as Error).message}`,
     );
@@ -76,8 +96,9 @@ function parseApplyConfiguration(text: string): unknown {
   const start = text.trimStart()[0];
   if (start === '{' || start === '[') {
     try {
-      return JSON.parse(text) as unknown;
-    } catch {
+      return parseJsonText(text);
+    } catch (error) {
+      if (error instanceof ApiError) throw error;
       // Not JSON after all (a YAML flow mapping, say): the YAML parser decides.
     }
   }
