@@ -29,11 +29,12 @@ export async function removeNatsState(nc: NatsConnection, prefix: string): Promi
   for (const name of names) await jsm.streams.delete(name).catch(() => false);
 }
 
+/** Polls until the probe returns a value (not undefined or false); a throw counts as "not yet". */
 export async function waitFor<T>(
   what: string,
-  probe: () => Promise<T | undefined | false>,
+  probe: () => T | undefined | false | Promise<T | undefined | false>,
   timeoutMs = 30_000,
-  intervalMs = 100,
+  intervalMs = 50,
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;

@@ -1,3 +1,4 @@
 export { PolisError, httpStatusOf, type PolisErrorCode } from './errors';
 export { HttpExceptionFilter } from './http-exception.filter';
 export { ZodValidationPipe } from './zod-validation.pipe';
+export { revisionFromIfMatch } from './if-match';

@@ -15,7 +15,7 @@ import {
 import { ApiHeader, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { concat, from, map, type Observable } from 'rxjs';
 import { z } from 'zod';
-import { PolisError, ZodValidationPipe } from '../common';
+import { PolisError, ZodValidationPipe, revisionFromIfMatch } from '../common';
 import { DeploymentEvents } from './deployment-events';
 import {
   createDeploymentSchema,
@@ -30,16 +30,6 @@ import { ModelCatalog } from './model-catalog';
 import { StatusBoard, type DeploymentStatusView } from './status-board';
 import { RolloutController } from './rollout-controller.service';
 import type { RolloutState } from './rollout';
-
-function parseRevision(ifMatch: string | undefined): number {
-  const revision = Number((ifMatch ?? '').replace(/^W\//, '').replace(/"/g, ''));
-  if (!Number.isSafeInteger(revision) || revision < 1)
-    throw new PolisError(
-      'invalid-input',
-      'If-Match must carry the revision read from GET, e.g. If-Match: "3"',
-    );
-  return revision;
-}
 
 const ID = new ZodValidationPipe(deploymentIdSchema);
 const eventsQuerySchema = z.object({ since: z.coerce.number().int().min(0).optional() }).strict();
@@ -114,7 +104,7 @@ export class DeploymentsController {
     @Body() body: unknown,
     @Headers('if-match') ifMatch: string | undefined,
   ): Promise<DeploymentView> {
-    const revision = parseRevision(ifMatch);
+    const revision = revisionFromIfMatch(ifMatch);
     const { id: bodyId, ...fields } = parseBody(replaceDeploymentSchema, body);
     if (bodyId !== undefined && bodyId !== id)
       throw new PolisError('invalid-input', `body names deployment "${bodyId}", path names "${id}"`);
@@ -128,7 +118,7 @@ export class DeploymentsController {
   @ApiHeader({ name: 'If-Match', description: 'delete only if still at this revision', required: false })
   @ApiOperation({ summary: 'Remove a deployment: its workloads are pruned from every reachable site' })
   async remove(@Param('id', ID) id: string, @Headers('if-match') ifMatch: string | undefined): Promise<void> {
-    await this.store.remove(id, ifMatch === undefined ? undefined : parseRevision(ifMatch));
+    await this.store.remove(id, ifMatch === undefined ? undefined : revisionFromIfMatch(ifMatch));
   }
 
   @Post(':id/rollout/pause')

@@ -1,20 +1,10 @@
 import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Patch, Post, Put } from '@nestjs/common';
 import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { PolisError, ZodValidationPipe } from '../common';
+import { ZodValidationPipe, revisionFromIfMatch } from '../common';
 import { SiteMonitor } from './site-monitor.service';
 import { SiteRegistry, type SiteRecord } from './site-registry.service';
 import { siteIdSchema } from './site.schema';
 import type { SiteStatus } from './site-status';
-
-function parseRevision(ifMatch: string | undefined): number {
-  const revision = Number((ifMatch ?? '').replace(/^W\//, '').replace(/"/g, ''));
-  if (!Number.isSafeInteger(revision) || revision < 1)
-    throw new PolisError(
-      'invalid-input',
-      'If-Match must carry the revision read from GET, e.g. If-Match: "3"',
-    );
-  return revision;
-}
 
 type SiteView = SiteRecord['site'] & Omit<SiteRecord, 'site'> & { status: SiteStatus };
 
@@ -52,7 +42,7 @@ export class SitesController {
     @Body() body: unknown,
     @Headers('if-match') ifMatch: string | undefined,
   ): Promise<SiteView> {
-    return this.view(await this.registry.replace(id, body, parseRevision(ifMatch)));
+    return this.view(await this.registry.replace(id, body, revisionFromIfMatch(ifMatch)));
   }
 
   @Patch(':id')
@@ -62,7 +52,7 @@ export class SitesController {
     @Body() body: unknown,
     @Headers('if-match') ifMatch: string | undefined,
   ): Promise<SiteView> {
-    return this.view(await this.registry.patch(id, body, parseRevision(ifMatch)));
+    return this.view(await this.registry.patch(id, body, revisionFromIfMatch(ifMatch)));
   }
 
   @Delete(':id')
@@ -72,7 +62,7 @@ export class SitesController {
     @Param('id', new ZodValidationPipe(siteIdSchema)) id: string,
     @Headers('if-match') ifMatch: string | undefined,
   ): Promise<void> {
-    await this.registry.remove(id, ifMatch === undefined ? undefined : parseRevision(ifMatch));
+    await this.registry.remove(id, ifMatch === undefined ? undefined : revisionFromIfMatch(ifMatch));
   }
 
   private view(record: SiteRecord, status: SiteStatus = this.monitor.status(record.site.id)): SiteView {

@@ -2,21 +2,10 @@ import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Post, Put } fr
 import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { TOKEN_PATTERN } from '@polis/contracts';
-import { PolisError, ZodValidationPipe } from '../common';
+import { ZodValidationPipe, revisionFromIfMatch } from '../common';
 import { SensorKindRegistry } from './sensor-kind.registry';
 
 const nameSchema = z.string().regex(TOKEN_PATTERN, `sensor kind names match ${TOKEN_PATTERN.source}`);
-
-function parseRevision(ifMatch: string | undefined): number {
-  const revision = Number((ifMatch ?? '').replace(/"/g, ''));
-  if (!Number.isSafeInteger(revision) || revision < 1) {
-    throw new PolisError(
-      'invalid-input',
-      'If-Match must carry the revision read from GET, e.g. If-Match: "3"',
-    );
-  }
-  return revision;
-}
 
 @ApiTags('sensor-kinds')
 @Controller('sensor-kinds')
@@ -47,7 +36,7 @@ export class SensorKindsController {
     @Body() body: unknown,
     @Headers('if-match') ifMatch: string | undefined,
   ) {
-    return this.registry.update(name, body, parseRevision(ifMatch));
+    return this.registry.update(name, body, revisionFromIfMatch(ifMatch));
   }
 
   @Delete(':name')
