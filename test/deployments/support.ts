@@ -14,6 +14,7 @@ import {
 } from '@polis/kube-emulator';
 import { buildCityModels, type CityModelArtifact } from '@polis/onnx';
 import { startInProcess } from '../support/control-plane';
+import { type ApiReply, callApi } from '../support/http';
 import { INFLUX_BASE, isolation, natsConnection, removeNatsState } from '../support/services';
 import { removeModelState } from '../models/registry-harness';
 
@@ -63,11 +64,7 @@ export async function startSite(spec: SiteSpec): Promise<KubeEmulator> {
   return emulator;
 }
 
-export interface Reply {
-  status: number;
-  json: any;
-  text: string;
-}
+export type Reply = ApiReply;
 
 export class DeploymentHarness {
   readonly sites = new Map<string, KubeEmulator>();
@@ -153,13 +150,7 @@ export class DeploymentHarness {
     body?: unknown,
     headers: Record<string, string> = {},
   ): Promise<Reply> {
-    const response = await fetch(`${this.url}/api/v1${path}`, {
-      method,
-      headers: { 'content-type': 'application/json', ...headers },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await response.text();
-    return { status: response.status, text, json: text ? JSON.parse(text) : undefined };
+    return callApi(this.url, method, path, body, headers);
   }
 
   /** Starts an emulated site and registers it with the control plane. */

@@ -3,6 +3,7 @@ import type { INestApplication } from '@nestjs/common';
 import type { NatsConnection, Subscription } from 'nats';
 import { KubeEmulator } from '@polis/kube-emulator';
 import { startInProcess } from '../support/control-plane';
+import { callApi } from '../support/http';
 import { INFLUX_BASE, isolation, natsConnection, removeNatsState } from '../support/services';
 import { eventually, kubeconfigAt, kubeconfigWithToken, randomKey, sharedTls, startSite } from './support';
 
@@ -33,20 +34,8 @@ describe('sites API', () => {
   let beta: KubeEmulator;
   let restoreOutput: () => void;
 
-  const api = async (
-    method: string,
-    path: string,
-    payload?: unknown,
-    headers: Record<string, string> = {},
-  ) => {
-    const response = await fetch(`${url}/api/v1${path}`, {
-      method,
-      headers: { 'content-type': 'application/json', ...headers },
-      body: payload === undefined ? undefined : JSON.stringify(payload),
-    });
-    const text = await response.text();
-    return { status: response.status, text, json: text ? JSON.parse(text) : undefined };
-  };
+  const api = (method: string, path: string, payload?: unknown, headers: Record<string, string> = {}) =>
+    callApi(url, method, path, payload, headers);
 
   beforeAll(async () => {
     // Everything the process writes, to prove no credential reaches a log.
