@@ -1,4 +1,4 @@
-import { parseQuantity } from './quantity';
+import { parseQuantity } from '@polis/quantity';
 
 /** Fields whose values are resource quantities: the API server may write "1" back as "1000m". */
 function isQuantityPath(path: readonly string[]): boolean {

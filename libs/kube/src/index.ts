@@ -10,7 +10,7 @@ export {
   type RetryPolicy,
 } from './retry';
 export { Semaphore, runWithPermits } from './semaphore';
-export { QuantityError, bytes, cpuMillicores, parseQuantity } from './quantity';
+export { QuantityError, bytes, cpuMillicores, parseQuantity } from '@polis/quantity';
 export {
   clusterCapacity,
   isAcceleratorResource,

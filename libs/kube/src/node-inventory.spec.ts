@@ -1,6 +1,6 @@
 import type { V1Node, V1Pod } from '@kubernetes/client-node';
 import { clusterCapacity, isAcceleratorResource, nodeInventory, podRequests } from './node-inventory';
-import { bytes, cpuMillicores, parseQuantity, QuantityError } from './quantity';
+import { bytes, cpuMillicores, parseQuantity, QuantityError } from '@polis/quantity';
 
 function node(
   name: string,

@@ -1,5 +1,5 @@
 import type { V1Container, V1Node, V1Pod, V1Taint } from '@kubernetes/client-node';
-import { bytes, cpuMillicores, parseQuantity } from './quantity';
+import { bytes, cpuMillicores, parseQuantity } from '@polis/quantity';
 
 /** Resources of a node or a cluster in plain numbers. */
 export interface ResourceAmounts {

@@ -5,7 +5,7 @@
  */
 import { asArray, asString, asStringMap, getPath, isObject, type JsonObject } from '../model/json';
 import type { KubeObject } from '../model/types';
-import { parseQuantity } from '../model/quantity';
+import { parseQuantity } from '@polis/quantity';
 import { matchesRequirement, type LabelOperator, type LabelRequirement } from '../selectors/label-selector';
 
 export type ResourceAmounts = Map<string, number>;

@@ -1,7 +1,7 @@
 /** Defaulting the real API server applies on create and update, for the fields clients read back. */
 import { asArray, ensureObject, isObject, type JsonObject } from '../model/json';
 import type { KubeObject } from '../model/types';
-import { parseQuantity, QuantityError } from '../model/quantity';
+import { parseQuantity, QuantityError } from '@polis/quantity';
 
 function setDefault(target: JsonObject, key: string, value: unknown): void {
   if (target[key] === undefined || target[key] === null) target[key] = value;

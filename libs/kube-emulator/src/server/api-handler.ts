@@ -5,7 +5,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApiError } from '../model/api-error';
-import { QuantityError } from '../model/quantity';
+import { QuantityError } from '@polis/quantity';
 import type { ResourceCatalog } from '../model/resources';
 import { JsonPatchError } from '../patch/json-patch';
 import { StrategicMergePatchError } from '../patch/strategic-merge-patch';

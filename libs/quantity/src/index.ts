@@ -1,0 +1,1 @@
+export { QuantityError, bytes, cpuMillicores, parseQuantity } from './quantity';
