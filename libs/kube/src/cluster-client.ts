@@ -54,6 +54,7 @@ export class ClusterClient {
   readonly kubeconfig: SiteKubeconfig;
   private readonly transport: ClusterTransport;
   private readonly objects: KubernetesObjectApi;
+  private readonly discoveries = new Map<string, Promise<void>>();
   private readonly clientConfig: KubeConfig;
   private readonly apis: {
     core: InstanceType<ReturnType<typeof clientNode>['CoreV1Api']>;
@@ -123,16 +124,39 @@ export class ClusterClient {
   /** Server-side apply as field manager "polis", forcing ownership of the fields it sets. */
   async apply<T extends KubernetesObject>(object: T): Promise<T> {
     const k8s = clientNode();
-    return this.call(() =>
-      this.objects.patch(
-        object,
-        undefined,
-        undefined,
-        FIELD_MANAGER,
-        true,
-        k8s.PatchStrategy.ServerSideApply,
+    return this.afterDiscovery(object.apiVersion ?? '', () =>
+      this.call(() =>
+        this.objects.patch(
+          object,
+          undefined,
+          undefined,
+          FIELD_MANAGER,
+          true,
+          k8s.PatchStrategy.ServerSideApply,
+        ),
       ),
     );
+  }
+
+  /**
+   * client-node resolves a kind's REST path by asking the cluster (GET /api/v1, /apis/apps/v1) and caches
+   * the answer per apiVersion, but concurrent first calls all miss that cache. So the first call of each
+   * apiVersion goes alone and the others wait for it: one discovery request per apiVersion and cluster.
+   */
+  private afterDiscovery<T>(apiVersion: string, run: () => Promise<T>): Promise<T> {
+    const first = this.discoveries.get(apiVersion);
+    if (first) return first.then(run, run);
+    const attempt = run();
+    this.discoveries.set(
+      apiVersion,
+      attempt.then(
+        () => undefined,
+        () => {
+          this.discoveries.delete(apiVersion); // the next call tries again
+        },
+      ),
+    );
+    return attempt;
   }
 
   /** The live object, or undefined when there is none. */
@@ -145,16 +169,18 @@ export class ClusterClient {
     kind: string,
     options: ListOptions = {},
   ): Promise<KubernetesListObject<T>> {
-    return this.call(() =>
-      this.objects.list<T>(
-        apiVersion,
-        kind,
-        options.namespace,
-        undefined,
-        undefined,
-        undefined,
-        options.fieldSelector,
-        options.labelSelector,
+    return this.afterDiscovery(apiVersion, () =>
+      this.call(() =>
+        this.objects.list<T>(
+          apiVersion,
+          kind,
+          options.namespace,
+          undefined,
+          undefined,
+          undefined,
+          options.fieldSelector,
+          options.labelSelector,
+        ),
       ),
     );
   }
