@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { PolisError } from '../common';
 import { SEMVER_PATTERN, SITE_KINDS } from '@polis/contracts';
 import {
   DNS1035_LABEL,
@@ -141,16 +140,4 @@ export interface DeploymentRecord {
   revision: number;
   createdAt: string;
   updatedAt: string;
-}
-
-/** Parses a request body; a refusal lists every bad field (400 invalid-input, problem invalid-body). */
-export function parseBody<T>(schema: z.ZodType<T, z.ZodTypeDef, unknown>, input: unknown): T {
-  const result = schema.safeParse(input);
-  if (result.success) return result.data;
-  const problems = result.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
-  throw new PolisError(
-    'invalid-input',
-    problems.map((p) => (p.path ? `${p.path}: ${p.message}` : p.message)).join('; '),
-    { problem: 'invalid-body', problems },
-  );
 }

@@ -15,12 +15,11 @@ import {
 import { ApiHeader, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { concat, from, map, type Observable } from 'rxjs';
 import { z } from 'zod';
-import { PolisError, ZodValidationPipe, revisionFromIfMatch } from '../common';
+import { PolisError, ZodValidationPipe, parseInput, revisionFromIfMatch } from '../common';
 import { DeploymentEvents } from './deployment-events';
 import {
   createDeploymentSchema,
   deploymentIdSchema,
-  parseBody,
   replaceDeploymentSchema,
   type DeploymentRecord,
   type DeploymentSpecBody,
@@ -55,7 +54,7 @@ export class DeploymentsController {
   @Post()
   @ApiOperation({ summary: 'Deploy a model version to the sites its targets select' })
   async create(@Body() body: unknown): Promise<DeploymentView> {
-    const spec = parseBody(createDeploymentSchema, body);
+    const spec = parseInput(createDeploymentSchema, body);
     await this.requireModel(spec);
     return this.view(await this.store.create(spec));
   }
@@ -105,7 +104,7 @@ export class DeploymentsController {
     @Headers('if-match') ifMatch: string | undefined,
   ): Promise<DeploymentView> {
     const revision = revisionFromIfMatch(ifMatch);
-    const { id: bodyId, ...fields } = parseBody(replaceDeploymentSchema, body);
+    const { id: bodyId, ...fields } = parseInput(replaceDeploymentSchema, body);
     if (bodyId !== undefined && bodyId !== id)
       throw new PolisError('invalid-input', `body names deployment "${bodyId}", path names "${id}"`);
     const spec: DeploymentSpecBody = { id, ...fields };

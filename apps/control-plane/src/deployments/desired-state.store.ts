@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import type { KV, KvEntry, QueuedIterator } from 'nats';
 import { Observable, Subject } from 'rxjs';
-import { PolisError } from '../common';
+import { PolisError, parseStoredJson } from '../common';
 import { APP_CONFIG, type AppConfig } from '../config';
 import { NatsClient } from '../nats';
 import { DeploymentEvents } from './deployment-events';
@@ -156,7 +156,7 @@ export class DesiredStateStore implements OnModuleInit, OnModuleDestroy {
         this.forget(entry.key);
         continue;
       }
-      const parsed = storedDeploymentSchema.safeParse(parseJson(entry.string()));
+      const parsed = storedDeploymentSchema.safeParse(parseStoredJson(entry.string()));
       if (parsed.success && deploymentIdSchema.safeParse(entry.key).success)
         this.remember(parsed.data, entry.revision);
       else
@@ -167,12 +167,4 @@ export class DesiredStateStore implements OnModuleInit, OnModuleDestroy {
 
 function encode(stored: StoredDeployment): Uint8Array {
   return Buffer.from(JSON.stringify(stored));
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
 }

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } f
 import type { KV, KvEntry, QueuedIterator } from 'nats';
 import { z } from 'zod';
 import { APP_CONFIG, type AppConfig } from '../config';
-import { PolisError } from '../common';
+import { PolisError, parseInput, parseStoredJson } from '../common';
 import { NatsClient } from '../nats';
 import { KubeconfigCipher } from './kubeconfig-cipher';
 import { SiteClusters } from './site-clusters';
@@ -92,7 +92,7 @@ export class SiteRegistry implements OnModuleInit, OnModuleDestroy {
 
   async register(input: unknown): Promise<SiteRecord> {
     const cipher = this.requireCipher();
-    const { kubeconfig, ...site } = parse(registerSiteSchema, input);
+    const { kubeconfig, ...site } = parseInput(registerSiteSchema, input);
     if (this.cache.has(site.id)) throw new PolisError('conflict', `site "${site.id}" is already registered`);
     await this.clusters.probe(site.id, kubeconfig);
     const now = new Date().toISOString();
@@ -113,14 +113,14 @@ export class SiteRegistry implements OnModuleInit, OnModuleDestroy {
   }
 
   async replace(id: string, input: unknown, expectedRevision: number): Promise<SiteRecord> {
-    const { kubeconfig, id: bodyId, ...site } = parse(replaceSiteSchema, input);
+    const { kubeconfig, id: bodyId, ...site } = parseInput(replaceSiteSchema, input);
     if (bodyId !== undefined && bodyId !== id)
       throw new PolisError('invalid-input', `body names site "${bodyId}", path names "${id}"`);
     return this.write(id, { ...site, id }, kubeconfig, expectedRevision);
   }
 
   async patch(id: string, input: unknown, expectedRevision: number): Promise<SiteRecord> {
-    const { kubeconfig, ...changes } = parse(patchSiteSchema, input);
+    const { kubeconfig, ...changes } = parseInput(patchSiteSchema, input);
     const current = this.get(id).site;
     return this.write(id, { ...current, ...changes }, kubeconfig, expectedRevision);
   }
@@ -203,7 +203,7 @@ export class SiteRegistry implements OnModuleInit, OnModuleDestroy {
         this.forget(entry.key);
         continue;
       }
-      const parsed = storedSiteSchema.safeParse(parseJson(entry.string()));
+      const parsed = storedSiteSchema.safeParse(parseStoredJson(entry.string()));
       if (parsed.success && siteIdSchema.safeParse(entry.key).success)
         this.remember(parsed.data, entry.revision);
       else this.logger.warn({ event: 'bad-site-entry', key: entry.key }, 'ignored an invalid site record');
@@ -218,26 +218,4 @@ function toRecord({ stored, revision }: { stored: StoredSite; revision: number }
 
 function encode(stored: StoredSite): Uint8Array {
   return Buffer.from(JSON.stringify(stored));
-}
-
-function parse<T>(schema: z.ZodType<T, z.ZodTypeDef, unknown>, input: unknown): T {
-  const result = schema.safeParse(input);
-  if (result.success) return result.data;
-  const problems = result.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
-  throw new PolisError(
-    'invalid-input',
-    problems.map((p) => (p.path ? `${p.path}: ${p.message}` : p.message)).join('; '),
-    {
-      problem: 'invalid-body',
-      problems,
-    },
-  );
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
 }

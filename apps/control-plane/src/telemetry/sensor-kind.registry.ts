@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } f
 import type { KV, KvEntry, QueuedIterator } from 'nats';
 import { BUILTIN_SENSOR_KINDS, type SensorKind, sensorKindSchema } from '@polis/contracts';
 import { APP_CONFIG, type AppConfig } from '../config';
-import { PolisError } from '../common';
+import { PolisError, parseStoredJson } from '../common';
 import { NatsClient } from '../nats';
 
 export interface StoredSensorKind {
@@ -132,18 +132,10 @@ export class SensorKindRegistry implements OnModuleInit, OnModuleDestroy {
         this.cache.delete(entry.key);
         continue;
       }
-      const parsed = sensorKindSchema.safeParse(parseJson(entry.string()));
+      const parsed = sensorKindSchema.safeParse(parseStoredJson(entry.string()));
       if (parsed.success) this.remember(parsed.data, entry.revision);
       else
         this.logger.warn({ event: 'bad-sensor-kind-entry', key: entry.key }, 'ignored invalid sensor kind');
     }
-  }
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
   }
 }
