@@ -100,6 +100,26 @@ const BAD_UPLOADS: BadUpload[] = [
     message: /metadata\.inputs\.0: the model has no input "features" \(it has: x\)/,
   },
   {
+    what: 'metadata declaring another fixed dimension than the graph',
+    send: put(reluModel({ inputs: 9 }), {
+      ...PLAIN_METADATA,
+      inputs: [{ name: 'x', elementType: 'float32', shape: ['batch', 6] }],
+    }),
+    status: 422,
+    error: 'metadata-mismatch',
+    message: /^metadata\.inputs\.0\.shape\.1: "x" dimension 1 is 9 in the graph, not 6$/,
+  },
+  {
+    what: 'metadata renaming a symbolic dimension without a binding',
+    send: put(reluModel(), {
+      ...PLAIN_METADATA,
+      inputs: [{ name: 'x', elementType: 'float32', shape: ['rows', 3] }],
+    }),
+    status: 422,
+    error: 'metadata-mismatch',
+    message: /^metadata\.inputs\.0\.shape\.0: "x" dimension 0 is "batch" in the graph, not "rows"/,
+  },
+  {
     what: 'a name that is not a token',
     send: (r) => r.upload('Bad_Name', '1.0.0', reluModel(), { metadata: PLAIN_METADATA }),
     status: 400,

@@ -67,6 +67,14 @@ export const modelMetadataSchema = z
     context: z.array(z.string().min(1).max(64)).max(16).default([]),
     inputs: z.array(portSchema).max(64).default([]),
     outputs: z.array(portSchema).max(64).default([]),
+    /**
+     * What a symbolic dimension of the graph stands for in the ports above, when the ports do not use the
+     * graph's own name for it: `{ "sequence": 512 }` fixes it, `{ "N": "batch" }` renames it.
+     */
+    dimensionBindings: z
+      .record(z.string().min(1).max(64), z.union([z.number().int().positive(), z.string().min(1).max(64)]))
+      .refine((bindings) => Object.keys(bindings).length <= 64, 'at most 64 bindings')
+      .optional(),
     resources: z
       .object({
         cpuMillicores: z.number().int().min(1).max(256_000),
