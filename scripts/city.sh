@@ -46,7 +46,7 @@ start_clusters traffic "$intersections" 1 2 4Gi
 start_clusters energy "$substations" 2 4 8Gi
 start_clusters central 1 3 16 64Gi
 for ((i = 0; i < 150; i++)); do
-  (($(ls "$kube" | wc -l) >= intersections + substations + 1)) && break
+  (($(ls "$kube"/*.kubeconfig 2>/dev/null | wc -l) >= intersections + substations + 1)) && break
   sleep 0.2
 done
 

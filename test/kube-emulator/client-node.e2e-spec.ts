@@ -3,6 +3,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import type { IncomingHttpHeaders } from 'node:http';
 import https from 'node:https';
 import { join } from 'node:path';
+import { EmulatorAdminServer } from '@polis/kube-emulator';
 import { ClientNode, PATCH } from './support/client-node';
 import { eventually, startEmulatorFixture, type EmulatorFixture } from './support/fixture';
 
@@ -563,6 +564,7 @@ describe('kube-emulator with @kubernetes/client-node', () => {
         throttledRequestsLeft: 0,
         retryAfterSeconds: 2,
         conflictingWritesLeft: 0,
+        refused: false,
       });
       expect((await rawRequest(fixture, 'GET', '/api/v1/namespaces', token)).status).toBe(200);
 
@@ -579,6 +581,110 @@ describe('kube-emulator with @kubernetes/client-node', () => {
         nodeReady: { node: 'nope', ready: false },
       });
       expect(missing.status).toBe(404);
+    });
+
+    describe('refused connections, switched on the loopback admin listener', () => {
+      let admin: EmulatorAdminServer;
+      const adminCall = async (
+        method: string,
+        path: string,
+        token = fixture.emulator.token,
+        body?: object,
+      ): Promise<{ status: number; body: Record<string, unknown> }> => {
+        const response = await fetch(`${admin.url}${path}`, {
+          method,
+          headers: { authorization: `Bearer ${token}` },
+          body: body ? JSON.stringify(body) : undefined,
+        });
+        return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+      };
+
+      beforeAll(async () => {
+        admin = new EmulatorAdminServer({ clusters: [{ name: 'test', emulator: fixture.emulator }] });
+        await admin.start();
+      });
+
+      afterAll(async () => {
+        await admin?.stop();
+      });
+
+      it('listens on loopback only and needs the cluster token for its faults', async () => {
+        expect(admin.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+        expect((await adminCall('POST', '/clusters/test/faults', 'wrong', { refused: true })).status).toBe(
+          401,
+        );
+        expect((await adminCall('GET', '/clusters/nope/faults')).status).toBe(404);
+        expect((await adminCall('POST', '/clusters/test/faults', undefined, { refused: 'yes' })).status).toBe(
+          400,
+        );
+        await expect(client.call('CoreV1Api', 'listNamespace', {})).resolves.toBeDefined();
+      });
+
+      it('stops the API listening, cuts open watches, and lets it back in when cleared', async () => {
+        await client.call('CoreV1Api', 'createNamespacedConfigMap', {
+          namespace,
+          body: configMap('through-refusal', { kept: 'yes' }),
+        });
+        const port = fixture.emulator.port;
+        await client.watchStart('refused', '/api/v1/namespaces');
+        await eventually(
+          async () => ((await client.watchEvents('refused')).events.length > 0 ? true : undefined),
+          5_000,
+          'initial events',
+        );
+
+        const set = await adminCall('POST', '/clusters/test/faults', undefined, { refused: true });
+        expect(set).toMatchObject({ status: 200, body: { refused: true, unavailable: false } });
+        const refused = await client.callError('CoreV1Api', 'listNamespace', {});
+        expect(refused.code).toBeUndefined();
+        expect(refused.message).toMatch(/ECONNREFUSED/);
+        await eventually(
+          async () => ((await client.watchEvents('refused')).done ? true : undefined),
+          5_000,
+          'the open watch to be cut',
+        );
+        await client.watchStop('refused');
+        const listed = await adminCall('GET', '/clusters');
+        expect(listed.body.items).toEqual([
+          expect.objectContaining({
+            name: 'test',
+            listening: false,
+            faults: expect.objectContaining({ refused: true }),
+          }),
+        ]);
+
+        const cleared = await adminCall('DELETE', '/clusters/test/faults');
+        expect(cleared.body).toMatchObject({ refused: false });
+        expect(fixture.emulator.port).toBe(port);
+        const kept = await client.call<{ data: Record<string, string> }>(
+          'CoreV1Api',
+          'readNamespacedConfigMap',
+          {
+            name: 'through-refusal',
+            namespace,
+          },
+        );
+        expect(kept.data).toEqual({ kept: 'yes' });
+      });
+
+      it('can be switched on through the API itself, which answers before it stops listening', async () => {
+        const set = await rawRequest(fixture, 'POST', '/emulator/faults', fixture.emulator.token, {
+          refused: true,
+        });
+        expect([set.status, JSON.parse(set.body).refused]).toEqual([200, true]);
+        await eventually(
+          () =>
+            client.call('CoreV1Api', 'listNamespace', {}).then(
+              () => undefined,
+              (error: Error) => (/ECONNREFUSED/.test(error.message) ? true : undefined),
+            ),
+          5_000,
+          'connections to be refused',
+        );
+        expect(fixture.emulator.faultState().refused).toBe(true);
+        await adminCall('POST', '/clusters/test/faults', undefined, { refused: false });
+        await expect(client.call('CoreV1Api', 'listNamespace', {})).resolves.toBeDefined();
+      });
     });
 
     it('stops (connections refused) and restarts on the same port with the same state', async () => {

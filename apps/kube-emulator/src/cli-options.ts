@@ -6,6 +6,8 @@ export interface CliOptions {
   nodesPerCluster: number;
   kubeconfigDir: string;
   basePort?: number;
+  /** Port of the loopback admin listener (fault switches); absent: a free one. */
+  adminPort?: number;
   namePrefix: string;
   nodeCpu: string;
   nodeMemory: string;
@@ -29,6 +31,8 @@ Options:
   --nodes-per-cluster M     nodes in each cluster (required, >= 0)
   --kubeconfig-dir DIR      where kubeconfig files are written (required)
   --base-port P             cluster i listens on P + i (default: free ports)
+  --admin-port P            the admin listener for fault switches, on 127.0.0.1 (default: a free port);
+                            DIR/<cluster>.faults-url names each cluster's fault endpoint there
   --name-prefix NAME        clusters are named NAME-01, NAME-02, ... (default: site)
   --node-cpu Q              allocatable cpu per node (default: 4)
   --node-memory Q           allocatable memory per node (default: 16Gi)
@@ -71,6 +75,7 @@ export function parseCliOptions(argv: string[]): CliOptions | undefined {
         'nodes-per-cluster': { type: 'string' },
         'kubeconfig-dir': { type: 'string' },
         'base-port': { type: 'string' },
+        'admin-port': { type: 'string' },
         'name-prefix': { type: 'string' },
         'node-cpu': { type: 'string' },
         'node-memory': { type: 'string' },
@@ -103,6 +108,7 @@ export function parseCliOptions(argv: string[]): CliOptions | undefined {
     nodesPerCluster,
     kubeconfigDir,
     basePort,
+    adminPort: integer('admin-port', values['admin-port'], 1, 65_535),
     namePrefix,
     nodeCpu: values['node-cpu'] ?? '4',
     nodeMemory: values['node-memory'] ?? '16Gi',

@@ -3,7 +3,8 @@
  *   npm run kube-emulator -- --clusters 3 --nodes-per-cluster 2 --kubeconfig-dir .polis/kube
  * Prints one JSON line per cluster once all are up, then serves until SIGINT/SIGTERM.
  */
-import { resolve } from 'node:path';
+import { writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import { startFleet, type Fleet, type NodeTemplate } from '@polis/kube-emulator';
 import { type CliOptions, CliUsageError, parseCliOptions, USAGE } from './cli-options';
 import { PodProcessRunner } from './pod-process-runner';
@@ -49,20 +50,26 @@ async function main(): Promise<void> {
     namePrefix: options.namePrefix,
     nodeTemplate: (clusterName) => nodeTemplate(options, clusterName),
     podStartDelayMs: options.podStartDelayMs,
+    admin: { port: options.adminPort },
     hooks: runner ? (clusterName) => runner.hooks(clusterName) : undefined,
     onError: (cluster, error) =>
       process.stderr.write(
         `[${cluster}] internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
       ),
   });
+  const admin = fleet.admin;
+  if (!admin) throw new Error('the fleet started without its admin listener');
   for (const cluster of fleet.clusters) {
     runner?.attach(cluster.name, cluster.emulator);
+    // Beside the kubeconfig (whose token it takes): where the drill CLI switches this cluster's faults.
+    const faults = admin.faultsUrl(cluster.name);
+    await writeFile(join(kubeconfigDir, `${cluster.name}.faults-url`), `${faults}\n`);
     process.stdout.write(
-      `${JSON.stringify({ cluster: cluster.name, server: cluster.emulator.url, kubeconfig: cluster.kubeconfigPath })}\n`,
+      `${JSON.stringify({ cluster: cluster.name, server: cluster.emulator.url, kubeconfig: cluster.kubeconfigPath, faults })}\n`,
     );
   }
   process.stderr.write(
-    `kube-emulator: ${fleet.clusters.length} emulated cluster(s) ready; kubeconfigs in ${kubeconfigDir}\n`,
+    `kube-emulator: ${fleet.clusters.length} emulated cluster(s) ready; kubeconfigs in ${kubeconfigDir}; admin listener ${admin.url}\n`,
   );
 
   let stopping = false;

@@ -15,7 +15,7 @@ import type { KubeObject } from './model/types';
 import { ResourceStorage, timestamp } from './registry/storage';
 import { ObjectStore } from './store/object-store';
 import { ApiHandler } from './server/api-handler';
-import { FaultInjector, type FaultSnapshot } from './server/faults';
+import { FaultInjector, type FaultRequest, type FaultResult, type FaultSnapshot } from './server/faults';
 import { WatchHub } from './server/watch-stream';
 import { ClusterSimulator, type PodLifecycleHooks } from './controllers/cluster-simulator';
 import { controllerContext } from './controllers/context';
@@ -66,6 +66,11 @@ export class KubeEmulator {
   private readonly sockets = new Set<Socket>();
   private server: Server | undefined;
   private boundPort: number;
+  /** Between start() and stop(): the simulated cluster runs, whether or not its API listens. */
+  private started = false;
+  private refusing = false;
+  /** start, stop and the refused switch open and close the listener one after another. */
+  private transitions: Promise<void> = Promise.resolve();
 
   constructor(options: KubeEmulatorOptions = {}) {
     this.name = options.name ?? 'emulated';
@@ -93,10 +98,9 @@ export class KubeEmulator {
       watches: this.watches,
       token: this.token,
       serverAddress: () => `127.0.0.1:${this.boundPort}`,
-      actions: {
-        dropWatches: () => this.dropWatches(),
-        setNodeReady: (node, ready) => this.setNodeReady(node, ready),
-        compactHistory: () => this.compactHistory(),
+      faultSwitches: {
+        state: () => this.faultState(),
+        apply: (request) => this.applyFaults(request),
       },
       clock: this.clock,
       onInternalError: onError,
@@ -117,12 +121,39 @@ export class KubeEmulator {
     return this.tls.cert;
   }
 
+  /** True while the API listens (started and not refusing connections). */
   get running(): boolean {
     return this.server !== undefined;
   }
 
-  /** Starts serving (again) on the same port with the same state. */
-  async start(): Promise<void> {
+  /** Starts serving (again) on the same port with the same state; not while connections are refused. */
+  start(): Promise<void> {
+    return this.transition(async () => {
+      if (this.started) return;
+      if (!this.refusing) await this.listen();
+      this.started = true;
+      this.simulator.start();
+    });
+  }
+
+  /** Stops serving: open connections and watches are cut, clients get connection refused. State is kept. */
+  stop(): Promise<void> {
+    return this.transition(async () => {
+      if (!this.started) return;
+      this.started = false;
+      this.simulator.stop();
+      this.watches.dropAll();
+      await this.close();
+    });
+  }
+
+  private transition(step: () => Promise<void>): Promise<void> {
+    const next = this.transitions.then(step);
+    this.transitions = next.catch(() => undefined);
+    return next;
+  }
+
+  private async listen(): Promise<void> {
     if (this.server) return;
     const server = createServer({ key: this.tls.key, cert: this.tls.cert }, this.handler.listener);
     server.keepAliveTimeout = 30_000;
@@ -140,16 +171,12 @@ export class KubeEmulator {
     const address = server.address();
     if (address && typeof address === 'object') this.boundPort = address.port;
     this.server = server;
-    this.simulator.start();
   }
 
-  /** Stops serving: open connections and watches are cut, clients get connection refused. State is kept. */
-  async stop(): Promise<void> {
+  private async close(): Promise<void> {
     const server = this.server;
     if (!server) return;
     this.server = undefined;
-    this.simulator.stop();
-    this.watches.dropAll();
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     for (const socket of this.sockets) socket.destroy();
     this.sockets.clear();
@@ -173,7 +200,21 @@ export class KubeEmulator {
 
   // ---- fault switches -------------------------------------------------------------------------
 
-  /** While set, every API request is answered 503 (use stop() for refused connections). */
+  /**
+   * While set, the API does not listen: connections are refused, open ones (watches too) are cut.
+   * The simulated cluster keeps running, as a site's nodes do when its API server is unreachable.
+   * Cleared on the admin listener (`EmulatorAdminServer`), in code, or by `clearFaults()`.
+   */
+  setRefused(refused: boolean): Promise<void> {
+    return this.transition(async () => {
+      this.refusing = refused;
+      if (!this.started) return;
+      if (refused) await this.close();
+      else await this.listen();
+    });
+  }
+
+  /** While set, every API request is answered 503 (health checks too). */
   setUnavailable(unavailable: boolean): void {
     this.faults.setUnavailable(unavailable);
   }
@@ -216,12 +257,28 @@ export class KubeEmulator {
     });
   }
 
-  clearFaults(): void {
+  /** Clears the request faults and lets connections in again (NotReady nodes stay as they are). */
+  async clearFaults(): Promise<void> {
     this.faults.clear();
+    await this.setRefused(false);
   }
 
   faultState(): FaultSnapshot {
-    return this.faults.snapshot();
+    return { ...this.faults.snapshot(), refused: this.refusing };
+  }
+
+  /** Applies a request of `POST /emulator/faults` (already validated), in the documented order. */
+  async applyFaults(request: FaultRequest): Promise<FaultResult> {
+    if (request.clear) this.faults.clear();
+    if (request.unavailable !== undefined) this.faults.setUnavailable(request.unavailable);
+    if (request.throttle) this.faults.throttle(request.throttle.requests, request.throttle.retryAfterSeconds);
+    if (request.conflicts !== undefined) this.faults.conflictWrites(request.conflicts);
+    if (request.compactHistory) this.compactHistory();
+    if (request.nodeReady) this.setNodeReady(request.nodeReady.node, request.nodeReady.ready);
+    const droppedWatches = request.dropWatches ? this.dropWatches() : undefined;
+    const refused = request.refused ?? (request.clear ? false : undefined);
+    if (refused !== undefined) await this.setRefused(refused);
+    return { ...this.faultState(), ...(droppedWatches !== undefined ? { droppedWatches } : {}) };
   }
 
   // ---- direct state access (tests, the lead's runtime hooks) ---------------------------------------

@@ -1,5 +1,6 @@
 /** Many emulated clusters in one process, each with its own port, token and kubeconfig file. */
 import { join } from 'node:path';
+import { EmulatorAdminServer } from './admin-server';
 import type { NodeTemplate } from './controllers/nodes';
 import type { PodLifecycleHooks } from './controllers/cluster-simulator';
 import { KubeEmulator } from './emulator';
@@ -18,6 +19,8 @@ export interface FleetOptions {
   podStartDelayMs?: number;
   hooks?: (clusterName: string) => PodLifecycleHooks;
   onError?: (clusterName: string, error: unknown) => void;
+  /** Also start the loopback admin listener for every cluster's faults (port 0 or absent: a free one). */
+  admin?: { port?: number };
 }
 
 export interface FleetCluster {
@@ -28,6 +31,8 @@ export interface FleetCluster {
 
 export interface Fleet {
   clusters: FleetCluster[];
+  /** The admin listener, when asked for. */
+  admin?: EmulatorAdminServer;
   stop(): Promise<void>;
 }
 
@@ -67,10 +72,18 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
     await Promise.all(clusters.map(({ emulator }) => emulator.stop()));
     throw error;
   }
+  const admin = options.admin ? new EmulatorAdminServer({ clusters, port: options.admin.port }) : undefined;
+  try {
+    await admin?.start();
+  } catch (error) {
+    await Promise.all(clusters.map(({ emulator }) => emulator.stop()));
+    throw error;
+  }
   return {
     clusters,
+    admin,
     stop: async () => {
-      await Promise.all(clusters.map(({ emulator }) => emulator.stop()));
+      await Promise.all([admin?.stop(), ...clusters.map(({ emulator }) => emulator.stop())]);
     },
   };
 }

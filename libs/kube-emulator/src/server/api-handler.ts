@@ -22,7 +22,13 @@ import {
   apiResourceList,
   apiVersions,
 } from './discovery';
-import { faultRequestSchema, type FaultInjector, type FaultRequest, type FaultSnapshot } from './faults';
+import {
+  faultRequestSchema,
+  type FaultInjector,
+  type FaultRequest,
+  type FaultResult,
+  type FaultSnapshot,
+} from './faults';
 import { negotiate, type ResponseFormat } from './negotiation';
 import {
   openApiV2Json,
@@ -37,11 +43,10 @@ import { ResourceHandler } from './resource-handler';
 import { EMULATOR_HEADER, versionInfo } from '../model/version';
 import type { WatchHub } from './watch-stream';
 
-/** Operations behind `POST /emulator/faults` that act on the cluster rather than on requests. */
-export interface ClusterFaultActions {
-  dropWatches(): number;
-  setNodeReady(node: string, ready: boolean): void;
-  compactHistory(): void;
+/** The cluster's fault switches, behind `/emulator/faults` here and on the admin listener. */
+export interface FaultSwitches {
+  state(): FaultSnapshot;
+  apply(request: FaultRequest): Promise<FaultResult>;
 }
 
 export interface ApiHandlerOptions {
@@ -53,7 +58,7 @@ export interface ApiHandlerOptions {
   token: string;
   /** host:port clients reach this server on, for /api's serverAddressByClientCIDRs. */
   serverAddress: () => string;
-  actions: ClusterFaultActions;
+  faultSwitches: FaultSwitches;
   clock: () => Date;
   maxBodyBytes?: number;
   /** Called with unexpected (non-API) errors; they are answered as 500 InternalError. */
@@ -244,35 +249,14 @@ export class ApiHandler {
   }
 
   private async faultEndpoint(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    const { faults } = this.options;
-    if (request.method === 'GET') return this.send(response, 200, faults.snapshot());
-    if (request.method === 'DELETE') {
-      faults.clear();
-      return this.send(response, 200, faults.snapshot());
-    }
-    if (request.method !== 'POST') throw ApiError.methodNotAllowed(request.method ?? '');
-    const parsed = faultRequestSchema.safeParse(
-      // JSON whatever the Content-Type says, so a bare `curl -d '{...}'` works.
-      decodeObjectBody(await readBody(request, 64 * 1024), 'application/json') ?? {},
-    );
-    if (!parsed.success)
-      throw ApiError.badRequest(
-        `invalid fault request: ${parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}`,
-      );
-    const result = this.applyFaults(parsed.data);
-    this.send(response, 200, result);
-  }
-
-  private applyFaults(request: FaultRequest): FaultSnapshot & { droppedWatches?: number } {
-    const { faults, actions } = this.options;
-    if (request.clear) faults.clear();
-    if (request.unavailable !== undefined) faults.setUnavailable(request.unavailable);
-    if (request.throttle) faults.throttle(request.throttle.requests, request.throttle.retryAfterSeconds);
-    if (request.conflicts !== undefined) faults.conflictWrites(request.conflicts);
-    if (request.compactHistory) actions.compactHistory();
-    if (request.nodeReady) actions.setNodeReady(request.nodeReady.node, request.nodeReady.ready);
-    const droppedWatches = request.dropWatches ? actions.dropWatches() : undefined;
-    return { ...faults.snapshot(), ...(droppedWatches !== undefined ? { droppedWatches } : {}) };
+    const switches = this.options.faultSwitches;
+    const answer = await faultEndpoint(request, switches, (fault) => {
+      // Refusing here closes this very connection: the answer goes out first.
+      if (!fault.refused) return switches.apply(fault);
+      response.once('finish', () => setImmediate(() => void switches.apply({ refused: true })));
+      return switches.apply({ ...fault, refused: undefined }).then((state) => ({ ...state, refused: true }));
+    });
+    this.send(response, 200, answer);
   }
 
   private send(
@@ -300,4 +284,27 @@ export class ApiHandler {
       response.setHeader('Retry-After', String(apiError.retryAfterSeconds));
     this.send(response, apiError.code, apiError.toStatus());
   }
+}
+
+/**
+ * `GET` (state), `DELETE` (clear everything) and `POST` (a JSON fault request) on a fault endpoint;
+ * shared by the API's `/emulator/faults` and the admin listener.
+ */
+export async function faultEndpoint(
+  request: IncomingMessage,
+  switches: FaultSwitches,
+  apply: (fault: FaultRequest) => Promise<FaultResult> = (fault) => switches.apply(fault),
+): Promise<FaultResult> {
+  if (request.method === 'GET') return switches.state();
+  if (request.method === 'DELETE') return apply({ clear: true });
+  if (request.method !== 'POST') throw ApiError.methodNotAllowed(request.method ?? '');
+  const parsed = faultRequestSchema.safeParse(
+    // JSON whatever the Content-Type says, so a bare `curl -d '{...}'` works.
+    decodeObjectBody(await readBody(request, 64 * 1024), 'application/json') ?? {},
+  );
+  if (!parsed.success)
+    throw ApiError.badRequest(
+      `invalid fault request: ${parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}`,
+    );
+  return apply(parsed.data);
 }

@@ -2,12 +2,21 @@
 import { z } from 'zod';
 import { ApiError } from '../model/api-error';
 
-export interface FaultSnapshot {
+/** The request faults, which the API handler applies to each request. */
+export interface RequestFaultSnapshot {
   unavailable: boolean;
   throttledRequestsLeft: number;
   retryAfterSeconds: number;
   conflictingWritesLeft: number;
 }
+
+/** Every switch of a cluster: the request faults and whether its API refuses connections. */
+export interface FaultSnapshot extends RequestFaultSnapshot {
+  refused: boolean;
+}
+
+/** What `POST /emulator/faults` answers: the state after the request, and watches dropped by it. */
+export type FaultResult = FaultSnapshot & { droppedWatches?: number };
 
 export class FaultInjector {
   private unavailable = false;
@@ -36,7 +45,7 @@ export class FaultInjector {
     this.conflictingWritesLeft = 0;
   }
 
-  snapshot(): FaultSnapshot {
+  snapshot(): RequestFaultSnapshot {
     return {
       unavailable: this.unavailable,
       throttledRequestsLeft: this.throttledRequestsLeft,
@@ -70,6 +79,7 @@ export class FaultInjector {
 export const faultRequestSchema = z
   .object({
     clear: z.boolean().optional(),
+    refused: z.boolean().optional(),
     unavailable: z.boolean().optional(),
     throttle: z
       .object({ requests: z.number().int().min(0), retryAfterSeconds: z.number().int().min(0).default(1) })
