@@ -1,6 +1,7 @@
 /**
- * A site lost (its API gone, or every node NotReady) fails over to the central site after the grace period;
- * on its return, its own workloads (never deleted) serve again and only then do the central copies go.
+ * A site lost (its API refusing connections, answering 503, or every node NotReady) fails over to the central
+ * site after the grace period; on its return, its own workloads (never deleted) serve again and only then do
+ * the central copies go. While Polis cannot observe a site, nothing there is reported Ready.
  */
 import type { KubeEmulator } from '@polis/kube-emulator';
 import { DeploymentHarness, describeWorkload, eventually } from './support';
@@ -13,6 +14,8 @@ const GRACE_MS = 1_500;
  * The bound stated in docs/deployments.md for these settings.
  */
 const FAILOVER_BOUND_MS = GRACE_MS + 6_000;
+/** Measured timings, printed at the end for the operations docs. */
+const timings: Record<string, number> = {};
 
 describe('failover to the central site and return', () => {
   let h: DeploymentHarness;
@@ -61,7 +64,11 @@ describe('failover to the central site and return', () => {
 
   afterAll(async () => {
     await h?.close();
+    console.info(`failover timings (ms): ${JSON.stringify(timings)}`);
   });
+
+  const siteState = async (siteId: string) =>
+    (await h.status('city')).sites.find((x: { siteId: string }) => x.siteId === siteId);
 
   it('fails a site that stops answering over to central after the grace period, and takes it back without re-creating anything', async () => {
     const site: KubeEmulator = h.site('traffic-a');
@@ -75,6 +82,7 @@ describe('failover to the central site and return', () => {
       return c && c.readyReplicas === 1 && c;
     });
     const failoverMs = Date.now() - stoppedAt;
+    timings.refusedCopyReady = failoverMs;
     expect(failoverMs).toBeGreaterThanOrEqual(GRACE_MS);
     expect(failoverMs).toBeLessThan(FAILOVER_BOUND_MS);
     expect(copy).toMatchObject({ siteAffinity: ['central-1'], labels: { 'polis.city/site': 'traffic-a' } });
@@ -88,13 +96,15 @@ describe('failover to the central site and return', () => {
     });
     expect(during.state).toBe('Offloaded');
     expect(during.sites.find((x: { siteId: string }) => x.siteId === 'traffic-a').reason).toMatch(
-      /traffic-a is unreachable/,
+      /^traffic-a lost \(connection refused since \d\d:\d\d:\d\dZ\): served from central-1$/,
     );
     // The other site was never touched.
     expect(copyOn('central-1', 'traffic-b')).toBeUndefined();
 
+    const returnedAt = Date.now();
     await site.start();
     await copyLeavesOnlyAfterHomeIsReady('traffic-a');
+    timings.refusedCopyRemovedAfterReturn = Date.now() - returnedAt;
     const after = home('traffic-a');
     expect(after?.uid).toBe(before?.uid);
     expect(after?.readyReplicas).toBe(1);
@@ -113,14 +123,69 @@ describe('failover to the central site and return', () => {
       return c && c.readyReplicas === 1;
     });
     const failoverMs = Date.now() - downAt;
+    timings.notReadyCopyReady = failoverMs;
     expect(failoverMs).toBeGreaterThanOrEqual(GRACE_MS);
     expect(failoverMs).toBeLessThan(FAILOVER_BOUND_MS);
     // Reachable, but lost: its workload is left in place, not pruned.
     expect(home('traffic-b')?.uid).toBe(before?.uid);
+    const during = await eventually('traffic-b Offloaded', async () => {
+      const s = await siteState('traffic-b');
+      return s?.state === 'Offloaded' && s;
+    });
+    expect(during.reason).toMatch(
+      /^traffic-b lost \(2 of 2 nodes NotReady since \d\d:\d\d:\d\dZ\): served from central-1$/,
+    );
 
+    const backAt = Date.now();
     for (const node of nodes) site.setNodeReady(node, true);
     await copyLeavesOnlyAfterHomeIsReady('traffic-b');
+    timings.notReadyCopyRemovedAfterReturn = Date.now() - backAt;
     expect(home('traffic-b')?.uid).toBe(before?.uid);
+    await eventually('city Ready again', async () => (await h.status('city')).state === 'Ready');
+  });
+
+  it('shows a site whose API answers 503 as Unknown, never Ready, fails it over, and takes it back', async () => {
+    const site = h.site('traffic-a');
+    await eventually('city Ready', async () => (await h.status('city')).state === 'Ready');
+    const before = home('traffic-a');
+    const faultAt = Date.now();
+    site.setUnavailable(true);
+
+    const unknown = await eventually('traffic-a Unknown', async () => {
+      const s = await siteState('traffic-a');
+      return s?.state === 'Unknown' && s;
+    });
+    timings.http503Unknown = Date.now() - faultAt;
+    expect(unknown.reason).toMatch(/^traffic-a cannot be observed: API answers 503 since \d\d:\d\d:\d\dZ$/);
+    expect(Date.parse(unknown.since)).toBeGreaterThanOrEqual(faultAt - 1_000);
+    expect(unknown.runningOn).toEqual([
+      expect.objectContaining({ siteId: 'traffic-a', readyReplicas: null, observed: false }),
+    ]);
+
+    // From the fault on, no status says traffic-a is Ready at home, until the copy takes over.
+    const copy = await eventually('a Ready copy for traffic-a on central-1', async () => {
+      const s = await siteState('traffic-a');
+      if (s?.state === 'Ready') throw new Error('traffic-a reported Ready while its API answers 503');
+      const c = copyOn('central-1', 'traffic-a');
+      return c && c.readyReplicas === 1 && c;
+    });
+    timings.http503CopyReady = Date.now() - faultAt;
+    expect(timings.http503CopyReady).toBeGreaterThanOrEqual(GRACE_MS);
+    expect(timings.http503CopyReady).toBeLessThan(FAILOVER_BOUND_MS);
+    expect(copy.labels['polis.city/site']).toBe('traffic-a');
+    const offloaded = await eventually('traffic-a Offloaded', async () => {
+      const s = await siteState('traffic-a');
+      return s?.state === 'Offloaded' && s;
+    });
+    expect(offloaded.reason).toMatch(
+      /^traffic-a lost \(API answers 503 since \d\d:\d\d:\d\dZ\): served from central-1$/,
+    );
+
+    const clearedAt = Date.now();
+    site.setUnavailable(false);
+    await copyLeavesOnlyAfterHomeIsReady('traffic-a');
+    timings.http503CopyRemovedAfterReturn = Date.now() - clearedAt;
+    expect(home('traffic-a')?.uid).toBe(before?.uid);
     await eventually('city Ready again', async () => (await h.status('city')).state === 'Ready');
   });
 });

@@ -17,7 +17,7 @@ import { buildInventory, type SiteSnapshot } from './fleet-inventory';
 import { ModelCatalog } from './model-catalog';
 import type { ModelRequirements } from './model-profile';
 import { placementDeployments, type PlannableDeployment } from './placement-input';
-import { isInTrouble, SiteLiveness } from './site-liveness';
+import { classify, SiteLiveness, type SiteLivenessView } from './site-liveness';
 
 export interface PlanOutcome {
   plan: Plan;
@@ -57,7 +57,7 @@ const EMPTY_PLAN: Plan = {
 @Injectable()
 export class PlannerService {
   private readonly logger = new Logger(PlannerService.name);
-  private readonly liveness: SiteLiveness;
+  private readonly siteLiveness: SiteLiveness;
   private readonly lastHealthyNodes = new Map<string, NodeInventory[]>();
   private previous: Plan = EMPTY_PLAN;
   private previousFingerprint?: string;
@@ -69,7 +69,7 @@ export class PlannerService {
     private readonly catalog: ModelCatalog,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
-    this.liveness = new SiteLiveness(config.deployments.siteLossGraceMs);
+    this.siteLiveness = new SiteLiveness(config.deployments.siteLossGraceMs);
   }
 
   get current(): Plan {
@@ -78,11 +78,18 @@ export class PlannerService {
 
   /** When a site in trouble becomes lost, if one is: the caller plans again then. */
   nextLossAt(now: number): number | undefined {
-    return this.liveness.nextLossAt(now);
+    return this.siteLiveness.nextLossAt(now);
   }
 
   inTrouble(siteId: string): boolean {
-    return this.liveness.inTrouble(siteId);
+    return this.siteLiveness.inTrouble(siteId);
+  }
+
+  /** What Polis can say of each registered site as of the last plan: condition, lost, what was seen since when. */
+  liveness(now: number): Map<string, SiteLivenessView> {
+    return new Map(
+      this.registry.list().map(({ site }) => [site.id, this.siteLiveness.view(site.id, now)] as const),
+    );
   }
 
   /** What a model version needs, once a plan has loaded it. */
@@ -108,7 +115,7 @@ export class PlannerService {
     const snapshots = all.filter((s) => s.state !== 'pending');
     const lostSites = new Set(snapshots.filter((s) => s.lost).map((s) => s.id));
     const frozenSites = new Set(
-      all.filter((s) => s.state === 'pending' || this.liveness.inTrouble(s.id)).map((s) => s.id),
+      all.filter((s) => s.state === 'pending' || this.siteLiveness.inTrouble(s.id)).map((s) => s.id),
     );
     const input: PlanInput = {
       inventory: buildInventory(snapshots, {
@@ -182,12 +189,13 @@ export class PlannerService {
     for (const id of this.lastHealthyNodes.keys())
       if (!known.has(id)) {
         this.lastHealthyNodes.delete(id);
-        this.liveness.forget(id);
+        this.siteLiveness.forget(id);
       }
     return records.map(({ site }) => {
       const status = this.monitor.status(site.id);
-      this.liveness.observe(site.id, status, now);
-      const troubled = isInTrouble(status);
+      this.siteLiveness.observe(site.id, status, now);
+      const { condition } = classify(status);
+      const troubled = condition === 'unobservable' || condition === 'no-ready-node';
       if (!troubled && status.inventory) this.lastHealthyNodes.set(site.id, status.inventory);
       return {
         id: site.id,
@@ -196,7 +204,7 @@ export class PlannerService {
         labels: site.labels,
         state: status.state,
         nodes: (troubled ? this.lastHealthyNodes.get(site.id) : undefined) ?? status.inventory ?? [],
-        lost: this.liveness.isLost(site.id, now),
+        lost: this.siteLiveness.isLost(site.id, now),
         polisRequested: polisRequests(site.id),
       };
     });

@@ -10,7 +10,7 @@ import type { ModelRequirements } from './model-profile';
 import { PlannerService, type PlanOutcome } from './planner.service';
 import { renderIntents, type RenderContext, type RenderedIntents } from './render-workloads';
 import { RolloutController } from './rollout-controller.service';
-import { deriveStatus, type DeploymentStatus, type WorkloadObservation } from './status';
+import { deriveStatus, type DeploymentStatus, type SiteTrouble, type WorkloadObservation } from './status';
 import { intentsFromPlan, withDraining, workloadKey, type WorkloadIntent } from './workloads';
 
 export interface PassResult {
@@ -27,6 +27,8 @@ export interface PassResult {
 export class DeploymentReconciler {
   private intents: WorkloadIntent[] = [];
   private known = new Set<string>();
+  /** Sites in trouble as of the current pass: what was seen there, since when, lost or not. */
+  private troubled = new Map<string, SiteTrouble & { observable: boolean }>();
 
   constructor(
     private readonly store: DesiredStateStore,
@@ -53,6 +55,7 @@ export class DeploymentReconciler {
       (siteId) => this.fleet.polisRequests(siteId),
       now,
     );
+    this.troubled = this.troubledSites(now);
     const context = this.renderContext(deployments, outcome.specs);
     this.advanceRollouts(deployments, outcome, context, now);
 
@@ -120,7 +123,30 @@ export class DeploymentReconciler {
     };
   }
 
+  private troubledSites(now: number): Map<string, SiteTrouble & { observable: boolean }> {
+    const troubled = new Map<string, SiteTrouble & { observable: boolean }>();
+    for (const [siteId, view] of this.planner.liveness(now)) {
+      if (view.reason === undefined) continue;
+      troubled.set(siteId, {
+        reason: view.reason,
+        since: view.since,
+        lost: view.lost,
+        observable: view.condition !== 'unobservable' && view.condition !== 'unchecked',
+      });
+    }
+    return troubled;
+  }
+
   private observe(intent: WorkloadIntent, rendered: RenderedIntents): WorkloadObservation {
+    const trouble = this.troubled.get(intent.siteId);
+    const observation = this.observeLive(intent, rendered);
+    if (!trouble || trouble.observable) return observation;
+    // The informers' last view of an unobservable site is not evidence of now: never call it Ready.
+    const unobserved = { reason: trouble.reason, since: trouble.since, lost: trouble.lost };
+    return { ...observation, ready: false, unobserved };
+  }
+
+  private observeLive(intent: WorkloadIntent, rendered: RenderedIntents): WorkloadObservation {
     const key = workloadKey(intent);
     const error = rendered.errors.get(key);
     const name = rendered.workloadNames.get(key);
@@ -164,6 +190,7 @@ export class DeploymentReconciler {
         workloads,
         unplaced: plan.unplaced.filter((u) => u.deploymentId === id),
         rollout: this.rollouts.state(id),
+        troubledSites: this.troubled,
         blocked:
           outcome.blocked.get(id) ??
           (outcome.error === undefined ? undefined : `placement failed: ${outcome.error}`),

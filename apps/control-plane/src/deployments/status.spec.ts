@@ -34,7 +34,14 @@ describe('deriveStatus', () => {
     const status = deriveStatus(input({}));
     expect(status.state).toBe('Ready');
     expect(status.sites.map((s) => s.state)).toEqual(['Ready', 'Ready']);
-    expect(status.sites[0].replicas).toEqual({ desired: 1, placed: 1, ready: 1, offloaded: 0, unplaced: 0 });
+    expect(status.sites[0].replicas).toEqual({
+      desired: 1,
+      placed: 1,
+      ready: 1,
+      unknown: 0,
+      offloaded: 0,
+      unplaced: 0,
+    });
   });
 
   it('is Pending until something was applied, Progressing while replicas come up', () => {
@@ -143,5 +150,62 @@ describe('deriveStatus', () => {
       reason: 'rollout to 2.0.0 rolled back to 1.0.0: error rate 60%',
     });
     expect(deriveStatus(input({ rollout: rollout('complete') })).state).toBe('Ready');
+  });
+
+  describe('sites in trouble', () => {
+    const since = Date.parse('2026-12-01T19:20:03.000Z');
+    const trouble503 = { reason: 'API answers 503 since 19:20:03Z', since, lost: false };
+
+    it('never calls Ready what runs on a site it cannot observe: Unknown, with what was seen and since when', () => {
+      const status = deriveStatus(
+        input({
+          workloads: [observed('a', 'a', { unobserved: trouble503 }), observed('b', 'b')],
+          troubledSites: new Map([['a', trouble503]]),
+        }),
+      );
+      expect(status.state).toBe('Unknown');
+      expect(status.reason).toBe('a: a cannot be observed: API answers 503 since 19:20:03Z');
+      expect(status.sites[0]).toMatchObject({
+        state: 'Unknown',
+        since: '2026-12-01T19:20:03.000Z',
+        replicas: { placed: 1, ready: 0, unknown: 1 },
+        runningOn: [{ siteId: 'a', readyReplicas: null, observed: false }],
+      });
+      expect(status.sites[1].state).toBe('Ready');
+    });
+
+    it('says why replicas on a reachable site with no Ready node are not Ready', () => {
+      const notReady = { reason: '1 of 1 nodes NotReady since 19:20:03Z', since, lost: false };
+      const status = deriveStatus(
+        input({
+          workloads: [observed('a', 'a', { ready: false, readyReplicas: 0 }), observed('b', 'b')],
+          troubledSites: new Map([['a', notReady]]),
+        }),
+      );
+      expect(status.sites[0]).toMatchObject({
+        state: 'Progressing',
+        reason: '0 of 1 replicas Ready; a: 1 of 1 nodes NotReady since 19:20:03Z',
+        since: '2026-12-01T19:20:03.000Z',
+      });
+    });
+
+    it('names what was seen at a lost site once its replicas are served from central, not a guess', () => {
+      const lost = { ...trouble503, lost: true };
+      const status = deriveStatus(
+        input({
+          workloads: [
+            observed('a', 'central', { offloadReason: 'site a is unreachable' }),
+            observed('b', 'b'),
+          ],
+          troubledSites: new Map([['a', lost]]),
+        }),
+      );
+      expect(status.state).toBe('Offloaded');
+      expect(status.sites[0]).toMatchObject({
+        state: 'Offloaded',
+        reason: 'a lost (API answers 503 since 19:20:03Z): served from central',
+        runningOn: [{ siteId: 'central', observed: true, readyReplicas: 1 }],
+      });
+    });
   });
 });

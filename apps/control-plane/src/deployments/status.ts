@@ -2,8 +2,16 @@ import type { UnplacedRequest } from '@polis/placement';
 import type { RolloutState } from './rollout';
 import type { WorkloadIntent } from './workloads';
 
-export type DeploymentState = 'Pending' | 'Progressing' | 'Ready' | 'Degraded' | 'Offloaded' | 'Failed';
+export type DeploymentState =
+  | 'Pending'
+  | 'Progressing'
+  | 'Ready'
+  | 'Degraded'
+  | 'Offloaded'
+  | 'Failed'
+  | 'Unknown';
 export const DEPLOYMENT_STATES: readonly DeploymentState[] = [
+  'Unknown',
   'Pending',
   'Progressing',
   'Ready',
@@ -24,6 +32,20 @@ export interface WorkloadObservation {
   error?: string;
   /** Why it runs away from its target site (offloaded copies). */
   offloadReason?: string;
+  /**
+   * Set when the site it runs on cannot be observed (its API gives no usable answer): what the informers
+   * last saw is not evidence of now, so `ready` and `readyReplicas` are not to be believed.
+   */
+  unobserved?: SiteTrouble;
+}
+
+/** What was seen at a site in trouble, with since when (from the site-liveness engine). */
+export interface SiteTrouble {
+  reason: string;
+  /** Epoch ms. */
+  since?: number;
+  /** In trouble for the whole grace period: edge-preferred replicas fail over. */
+  lost: boolean;
 }
 
 export interface StatusInput {
@@ -35,13 +57,18 @@ export interface StatusInput {
   rollout?: RolloutState;
   /** The deployment cannot be planned at all (its model version is missing, the plan failed, ...). */
   blocked?: string;
+  /** Sites in trouble (unobservable, or no node Ready), by id; the others are manageable. */
+  troubledSites?: ReadonlyMap<string, SiteTrouble>;
 }
 
 export interface RunningOn {
   siteId: string;
   version: string;
   replicas: number;
-  readyReplicas: number;
+  /** Null when the site cannot be observed: nobody knows. */
+  readyReplicas: number | null;
+  /** False while the site it runs on cannot be observed. */
+  observed: boolean;
   offloaded: boolean;
   draining: boolean;
 }
@@ -50,7 +77,17 @@ export interface SiteDeploymentStatus {
   siteId: string;
   state: DeploymentState;
   reason?: string;
-  replicas: { desired: number; placed: number; ready: number; offloaded: number; unplaced: number };
+  /** When what `reason` describes at a site in trouble was first seen (ISO 8601). */
+  since?: string;
+  /** `ready` counts only replicas seen Ready; `unknown` those on sites that cannot be observed. */
+  replicas: {
+    desired: number;
+    placed: number;
+    ready: number;
+    unknown: number;
+    offloaded: number;
+    unplaced: number;
+  };
   runningOn: RunningOn[];
 }
 
@@ -60,16 +97,22 @@ export interface DeploymentStatus {
   sites: SiteDeploymentStatus[];
 }
 
+const iso = (epochMs: number | undefined) =>
+  epochMs === undefined ? undefined : new Date(epochMs).toISOString();
+
 function siteStatus(siteId: string, input: StatusInput): SiteDeploymentStatus {
   const serving = input.workloads.filter((w) => w.intent.targetSiteId === siteId);
   const planned = serving.filter((w) => !w.intent.draining);
   const unplaced = input.unplaced.filter((u) => u.targetSiteId === siteId);
   const sum = (ws: readonly WorkloadObservation[], f: (w: WorkloadObservation) => number) =>
     ws.reduce((total, w) => total + f(w), 0);
+  const observed = planned.filter((w) => w.unobserved === undefined);
+  const unobserved = planned.filter((w) => w.unobserved !== undefined);
   const replicas = {
     desired: input.replicasPerSite,
     placed: sum(planned, (w) => w.intent.replicas),
-    ready: sum(planned, (w) => Math.min(w.readyReplicas, w.intent.replicas)),
+    ready: sum(observed, (w) => Math.min(w.readyReplicas, w.intent.replicas)),
+    unknown: sum(unobserved, (w) => w.intent.replicas),
     offloaded: sum(
       planned.filter((w) => w.intent.siteId !== siteId),
       (w) => w.intent.replicas,
@@ -80,7 +123,8 @@ function siteStatus(siteId: string, input: StatusInput): SiteDeploymentStatus {
     siteId: w.intent.siteId,
     version: w.intent.version,
     replicas: w.intent.replicas,
-    readyReplicas: w.readyReplicas,
+    readyReplicas: w.unobserved === undefined ? w.readyReplicas : null,
+    observed: w.unobserved === undefined,
     offloaded: w.intent.siteId !== siteId,
     draining: w.intent.draining === true,
   }));
@@ -89,9 +133,26 @@ function siteStatus(siteId: string, input: StatusInput): SiteDeploymentStatus {
   if (failed) return { ...base, state: 'Failed', reason: failed.error };
   if (planned.length === 0)
     return { ...base, state: 'Failed', reason: unplaced[0]?.reason ?? 'no replica could be placed' };
+  const blind = unobserved[0];
+  if (blind?.unobserved)
+    return {
+      ...base,
+      state: 'Unknown',
+      reason: `${blind.intent.siteId} cannot be observed: ${blind.unobserved.reason}`,
+      since: iso(blind.unobserved.since),
+    };
   if (!planned.every((w) => w.ready)) {
     const state = planned.some((w) => w.exists) ? 'Progressing' : 'Pending';
-    return { ...base, state, reason: `${replicas.ready} of ${replicas.placed} replicas Ready` };
+    const troubled = planned
+      .map((w) => ({ at: w.intent.siteId, trouble: input.troubledSites?.get(w.intent.siteId) }))
+      .find((t) => t.trouble !== undefined);
+    const why = troubled?.trouble ? `; ${troubled.at}: ${troubled.trouble.reason}` : '';
+    return {
+      ...base,
+      state,
+      reason: `${replicas.ready} of ${replicas.placed} replicas Ready${why}`,
+      ...(troubled?.trouble ? { since: iso(troubled.trouble.since) } : {}),
+    };
   }
   if (unplaced.length > 0)
     return {
@@ -99,12 +160,25 @@ function siteStatus(siteId: string, input: StatusInput): SiteDeploymentStatus {
       state: 'Degraded',
       reason: `${replicas.unplaced} of ${replicas.desired} replicas not placed: ${unplaced[0].reason}`,
     };
-  if (replicas.offloaded > 0)
+  if (replicas.offloaded > 0) {
+    const lost = input.troubledSites?.get(siteId);
+    if (lost?.lost) {
+      const hosts = [
+        ...new Set(planned.filter((w) => w.intent.siteId !== siteId).map((w) => w.intent.siteId)),
+      ];
+      return {
+        ...base,
+        state: 'Offloaded',
+        reason: `${siteId} lost (${lost.reason}): served from ${hosts.join(', ')}`,
+        since: iso(lost.since),
+      };
+    }
     return {
       ...base,
       state: 'Offloaded',
       reason: planned.find((w) => w.offloadReason !== undefined)?.offloadReason ?? 'runs at a central site',
     };
+  }
   return { ...base, state: 'Ready' };
 }
 
@@ -140,7 +214,8 @@ function rolloutVerdict(
 /**
  * The state of a deployment, per target site and overall. Overall, the worst wins in this order: Failed
  * (every site failed, or the deployment cannot be planned), Degraded (some site failed or lacks replicas,
- * or a rollout stopped or was rolled back), Progressing, Pending (nothing applied yet anywhere), Offloaded
+ * or a rollout stopped or was rolled back), Unknown (some site's replicas run where Polis cannot see),
+ * Progressing, Pending (nothing applied yet anywhere), Offloaded
  * (Ready, but some site is served from a central site), Ready.
  */
 export function deriveStatus(input: StatusInput): DeploymentStatus {
@@ -156,6 +231,8 @@ export function deriveStatus(input: StatusInput): DeploymentStatus {
   if (broken) return { state: 'Degraded', reason: describe(broken), sites };
   const rollout = rolloutVerdict(input.rollout);
   if (rollout?.state === 'Degraded') return { ...rollout, sites };
+  const unknown = first('Unknown');
+  if (unknown) return { state: 'Unknown', reason: describe(unknown), sites };
   const moving = first('Progressing') ?? first('Pending');
   if (moving) {
     const state = sites.every((s) => s.state === 'Pending') ? 'Pending' : 'Progressing';

@@ -3,4 +3,4 @@ export { SiteRegistry, siteBucket, type SiteRecord } from './site-registry.servi
 export { SiteMonitor } from './site-monitor.service';
 export { SiteEvents, siteEventsSubject, type SiteEvent } from './site-events';
 export { SiteClusters } from './site-clusters';
-export type { SiteStatus, SiteState, SiteProblem } from './site-status';
+export type { SiteStatus, SiteState, SiteProblem, SiteSymptom } from './site-status';

@@ -1,5 +1,13 @@
 import { KubeconfigError, KubeRequestError, type NodeInventory } from '@polis/kube';
-import { describeFailure, failedStatus, PENDING_STATUS, reachableStatus, statusChanged } from './site-status';
+import {
+  describeFailure,
+  failedStatus,
+  PENDING_STATUS,
+  reachableStatus,
+  statusChanged,
+  symptomOf,
+} from './site-status';
+import { CipherError } from './kubeconfig-cipher';
 import { registerSiteSchema } from './site.schema';
 
 function node(name: string, ready: boolean): NodeInventory {
@@ -47,6 +55,52 @@ describe(describeFailure.name, () => {
     ],
   ])('%#', (error, problem, reason) => {
     expect(describeFailure(error)).toEqual({ problem, reason });
+  });
+});
+
+describe(symptomOf.name, () => {
+  it.each([
+    [
+      new KubeRequestError('server-error', 'ServiceUnavailable (503)', { status: 503 }),
+      { kind: 'http', status: 503 },
+    ],
+    [
+      new KubeRequestError('unauthorized', 'credentials rejected (401)', { status: 401 }),
+      { kind: 'http', status: 401 },
+    ],
+    [new KubeRequestError('forbidden', 'Forbidden (403)'), { kind: 'http', status: 403 }],
+    [
+      new KubeRequestError('unreachable', 'cannot reach the cluster: connect ECONNREFUSED 127.0.0.1:9'),
+      { kind: 'refused' },
+    ],
+    [
+      new KubeRequestError('unreachable', 'cannot reach the cluster: read ECONNRESET'),
+      { kind: 'network', detail: 'cannot reach the cluster: read ECONNRESET' },
+    ],
+    [
+      new KubeRequestError('timeout', 'no answer within 1000 ms'),
+      { kind: 'timeout', detail: 'no answer within 1000 ms' },
+    ],
+    [
+      new KubeRequestError('tls', 'TLS verification failed: x'),
+      { kind: 'tls', detail: 'TLS verification failed: x' },
+    ],
+    [
+      new CipherError('the key does not decrypt it'),
+      { kind: 'kubeconfig', detail: 'the key does not decrypt it' },
+    ],
+  ])('%#: %s', (error, symptom) => {
+    expect(symptomOf(error)).toEqual(symptom);
+  });
+
+  it('is kept on the status after a failed check, and gone after a good one', () => {
+    const down = failedStatus(
+      PENDING_STATUS,
+      new KubeRequestError('server-error', 'x', { status: 503 }),
+      now,
+    );
+    expect(down.symptom).toEqual({ kind: 'http', status: 503 });
+    expect(reachableStatus([node('a', true)], 'v1.32', now).symptom).toBeUndefined();
   });
 });
 

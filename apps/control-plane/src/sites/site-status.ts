@@ -19,10 +19,28 @@ export type SiteProblem =
 
 export type SiteState = 'pending' | 'ready' | 'degraded' | 'unreachable' | 'credentials-rejected' | 'error';
 
+/**
+ * What a failed check saw, as data: the site-liveness engine words its reasons from it ("API answers 503",
+ * "connection refused"), so nothing downstream has to parse a message.
+ */
+export type SiteSymptom =
+  /** The API answered, with this error status (after the client's retries). */
+  | { kind: 'http'; status: number }
+  | { kind: 'refused' }
+  | { kind: 'timeout'; detail: string }
+  /** Any other connection failure: reset, host unreachable, name not resolved. */
+  | { kind: 'network'; detail: string }
+  | { kind: 'tls'; detail: string }
+  /** The stored kubeconfig cannot be used (invalid, or the key does not decrypt it). */
+  | { kind: 'kubeconfig'; detail: string }
+  | { kind: 'other'; detail: string };
+
 export interface SiteStatus {
   state: SiteState;
   /** Why the site is not ready, in words; absent when it is. */
   reason?: string;
+  /** What the last check saw when it failed; absent after a successful check. */
+  symptom?: SiteSymptom;
   checkedAt?: string;
   /** Last time the cluster answered. */
   lastSeenAt?: string;
@@ -63,6 +81,39 @@ export function describeFailure(error: unknown): { problem: SiteProblem; reason:
   return { problem: 'error', reason: error instanceof Error ? error.message : String(error) };
 }
 
+const REFUSED = /ECONNREFUSED/;
+
+/** What a failed check saw, from the error it failed with. */
+export function symptomOf(error: unknown): SiteSymptom {
+  if (error instanceof KubeconfigError || error instanceof CipherError)
+    return { kind: 'kubeconfig', detail: error.message };
+  if (error instanceof KubeRequestError) {
+    if (error.details.status !== undefined && error.details.status >= 400)
+      return { kind: 'http', status: error.details.status };
+    switch (error.failure) {
+      case 'timeout':
+        return { kind: 'timeout', detail: error.message };
+      case 'tls':
+        return { kind: 'tls', detail: error.message };
+      case 'unreachable':
+        return REFUSED.test(error.message) ? { kind: 'refused' } : { kind: 'network', detail: error.message };
+      case 'unauthorized':
+        return { kind: 'http', status: 401 };
+      case 'forbidden':
+        return { kind: 'http', status: 403 };
+      case 'throttled':
+      case 'server-error':
+      case 'not-found':
+      case 'conflict':
+      case 'already-exists':
+      case 'invalid':
+      case 'other':
+        return { kind: 'other', detail: error.message };
+    }
+  }
+  return { kind: 'other', detail: error instanceof Error ? error.message : String(error) };
+}
+
 /** Status after a successful check. */
 export function reachableStatus(inventory: NodeInventory[], version: string, now: Date): SiteStatus {
   const capacity = clusterCapacity(inventory);
@@ -95,7 +146,7 @@ export function failedStatus(previous: SiteStatus, error: unknown, now: Date): S
       : problem === 'credentials-rejected'
         ? 'credentials-rejected'
         : 'error';
-  return { ...previous, state, reason, checkedAt: now.toISOString() };
+  return { ...previous, state, reason, symptom: symptomOf(error), checkedAt: now.toISOString() };
 }
 
 /** Whether a change of status is worth an event (not every poll is). */
