@@ -7,7 +7,7 @@ bash scripts/bootstrap.sh
 log "building"
 : >"$POLIS_STATE/logs/build.log"
 for app in control-plane model-validator city-sim edge-runtime; do
-  npx nest build "$app" >>"$POLIS_STATE/logs/build.log" 2>&1 || { log "build of $app failed: see .polis/logs/build.log"; exit 1; }
+  nest build "$app" >>"$POLIS_STATE/logs/build.log" 2>&1 || { log "build of $app failed: see .polis/logs/build.log"; exit 1; }
 done
 
 # The key that encrypts site kubeconfigs at rest: generated once, kept out of git and out of logs.
@@ -29,7 +29,7 @@ trap cleanup EXIT INT TERM
 # The sites' K3s clusters: the local Kubernetes API (an emulator, not K3s), one kubeconfig per site.
 kube="$POLIS_STATE/kube"
 rm -rf "$kube" && mkdir -p "$kube"
-ts_node=(npx ts-node -r tsconfig-paths/register --transpile-only)
+ts_node=(ts-node -r tsconfig-paths/register --transpile-only)
 # Each Polis pod the emulated kubelet starts runs as a real edge-runtime process on this machine.
 pod_runtime=(--site-labels --run-pods dist/apps/edge-runtime/main.js
   --pod-env INFLUX_URL=http://127.0.0.1:8086/polis --pod-env 'POLIS_CONTEXT_DEFAULTS={"temperatureC":12}'

@@ -4,6 +4,9 @@ set -euo pipefail
 POLIS_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 POLIS_STATE="${POLIS_STATE:-$POLIS_ROOT/.polis}"
 mkdir -p "$POLIS_STATE/data" "$POLIS_STATE/logs"
+# The project's own tools run from node_modules/.bin, not through npx: npx would read .npmrc and warn about
+# onnxruntime-node-install on every call (see "npm warnings" in docs/operations.md).
+export PATH="$POLIS_ROOT/node_modules/.bin:$PATH"
 
 log() { printf '\033[1m[polis]\033[0m %s\n' "$*" >&2; }
 

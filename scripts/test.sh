@@ -1,25 +1,29 @@
 #!/usr/bin/env bash
 # The whole suite, from a fresh clone: set-up, static checks, build, unit and integration tests.
+# Ends with one line, `N passed, N failed`, over both jest tiers; exits non-zero when anything failed.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$POLIS_ROOT"
 
 bash scripts/bootstrap.sh
 
 log "static checks: prettier, eslint, tsc, import cycles"
-npx prettier --check . --log-level warn
-npx eslint . --max-warnings 0
-npx tsc -p tsconfig.json --noEmit
-npx madge --circular --extensions ts --ts-config tsconfig.json apps libs
+prettier --check . --log-level warn
+eslint . --max-warnings 0
+tsc -p tsconfig.json --noEmit
+madge --circular --extensions ts --ts-config tsconfig.json apps libs
 
 log "build"
-npx nest build control-plane
-npx nest build model-validator
-npx nest build city-sim
-npx nest build edge-runtime
+for app in control-plane model-validator city-sim edge-runtime; do nest build "$app"; done
 
+results="$POLIS_STATE/test-results" # jest --json of each tier, kept for a look after the run
+rm -rf "$results" && mkdir -p "$results"
+status=0
 log "unit tests"
-npx jest --selectProjects unit
+jest --selectProjects unit --json --outputFile="$results/unit.json" || status=1
 
 log "integration tests against NATS, Redis, InfluxDB and the local Kubernetes API"
-npx jest --selectProjects integration --maxWorkers=2
-log "all green"
+jest --selectProjects integration --maxWorkers=2 --json --outputFile="$results/integration.json" || status=1
+
+((status == 0)) && log "all green" || log "some tests failed (see above)"
+ts-node --transpile-only scripts/test-totals.ts "$results/unit.json" "$results/integration.json"
+exit "$status"

@@ -4,6 +4,7 @@ import type { NatsConnection, Subscription } from 'nats';
 import { KubeEmulator } from '@polis/kube-emulator';
 import { startInProcess } from '../support/control-plane';
 import { callApi } from '../support/http';
+import { REQUESTED_TEST_LOG_LEVEL } from '../support/log-level';
 import { INFLUX_BASE, isolation, natsConnection, removeNatsState } from '../support/services';
 import { eventually, kubeconfigAt, kubeconfigWithToken, randomKey, sharedTls, startSite } from './support';
 
@@ -38,18 +39,20 @@ describe('sites API', () => {
     callApi(url, method, path, payload, headers);
 
   beforeAll(async () => {
-    // Everything the process writes, to prove no credential reaches a log.
+    // Everything the process writes, to prove no credential reaches a log. The control plane logs at debug
+    // for that; the lines reach the terminal only when POLIS_TEST_LOG_LEVEL asks for logs.
     const writes = [
       process.stdout.write.bind(process.stdout),
       process.stderr.write.bind(process.stderr),
     ] as const;
+    const echo = REQUESTED_TEST_LOG_LEVEL !== undefined;
     process.stdout.write = ((chunk: string | Uint8Array, ...rest: never[]) => (
       output.push(String(chunk)),
-      writes[0](chunk, ...rest)
+      echo ? writes[0](chunk, ...rest) : true
     )) as typeof process.stdout.write;
     process.stderr.write = ((chunk: string | Uint8Array, ...rest: never[]) => (
       output.push(String(chunk)),
-      writes[1](chunk, ...rest)
+      echo ? writes[1](chunk, ...rest) : true
     )) as typeof process.stderr.write;
     restoreOutput = () => {
       process.stdout.write = writes[0];

@@ -1,9 +1,11 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import { createControlPlane } from '../../apps/control-plane/src/bootstrap';
 import { loadConfig } from '../../apps/control-plane/src/config';
+import { CONTROL_PLANE_LOG_LEVEL } from './log-level';
 import { NATS_URL, REDIS_URL } from './services';
 
 export interface ControlPlaneEnv {
@@ -12,6 +14,10 @@ export interface ControlPlaneEnv {
   extra?: Record<string, string>;
 }
 
+/**
+ * Logs at `warn` unless POLIS_TEST_LOG_LEVEL asks (test/support/log-level.ts). Every control plane gets a
+ * kubeconfig key of its own, so none warns that sites are read-only; a test that wants otherwise says so.
+ */
 function env(options: ControlPlaneEnv, port: number): Record<string, string> {
   return {
     NATS_URL,
@@ -19,7 +25,8 @@ function env(options: ControlPlaneEnv, port: number): Record<string, string> {
     INFLUX_URL: options.influxUrl,
     POLIS_SUBJECT_PREFIX: options.prefix,
     PORT: String(port),
-    LOG_LEVEL: 'warn',
+    LOG_LEVEL: CONTROL_PLANE_LOG_LEVEL,
+    POLIS_KUBECONFIG_KEY: randomBytes(32).toString('base64'),
     ...options.extra,
   };
 }
@@ -40,14 +47,16 @@ const BUILT_MAIN = join(__dirname, '../../dist/apps/control-plane/main.js');
 /** The built control plane as its own process, so a test can kill it the way a crash would. */
 export class ControlPlaneProcess {
   private child?: ChildProcess;
+  private readonly environment: Record<string, string>;
   output = '';
 
   constructor(
-    private readonly options: ControlPlaneEnv,
+    options: ControlPlaneEnv,
     readonly port: number,
   ) {
     if (!existsSync(BUILT_MAIN))
       throw new Error(`${BUILT_MAIN} is missing: run "npx nest build control-plane" first`);
+    this.environment = env(options, port); // once: a restarted process keeps its kubeconfig key
   }
 
   get url(): string {
@@ -56,7 +65,7 @@ export class ControlPlaneProcess {
 
   async start(): Promise<void> {
     this.child = spawn(process.execPath, [BUILT_MAIN], {
-      env: { PATH: process.env.PATH ?? '', ...env(this.options, this.port) },
+      env: { PATH: process.env.PATH ?? '', ...this.environment },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.child.stdout?.on('data', (d: Buffer) => (this.output += d.toString()));
