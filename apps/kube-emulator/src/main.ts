@@ -52,6 +52,7 @@ async function main(): Promise<void> {
     podStartDelayMs: options.podStartDelayMs,
     admin: { port: options.adminPort },
     hooks: runner ? (clusterName) => runner.hooks(clusterName) : undefined,
+    podLogs: runner ? (clusterName) => runner.logs(clusterName) : undefined,
     onError: (cluster, error) =>
       process.stderr.write(
         `[${cluster}] internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,

@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdirSync, openSync } from 'node:fs';
+import { existsSync, mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
-import type { KubeEmulator, KubeObject, PodLifecycleHooks } from '@polis/kube-emulator';
+import type { KubeEmulator, KubeObject, PodLifecycleHooks, PodLogSource } from '@polis/kube-emulator';
 import { isPolisPod, resolvePodEnv } from './pod-env';
 
 export interface PodProcessRunnerOptions {
@@ -33,6 +33,21 @@ export class PodProcessRunner {
     return {
       onPodRunning: (pod) => this.run(clusterName, pod),
       onPodDeleted: (pod) => this.stop(clusterName, pod),
+    };
+  }
+
+  /** Where each pod's process writes its output, for `kubectl logs` (one process per pod: its first container). */
+  logs(clusterName: string): PodLogSource {
+    const runsContainer = (pod: KubeObject, container: string): boolean =>
+      isPolisPod(pod) && firstContainer(pod) === container;
+    return {
+      logFile: (pod, container) => {
+        if (!runsContainer(pod, container)) return undefined;
+        const file = this.logFile(podKey(clusterName, pod));
+        return existsSync(file) ? file : undefined;
+      },
+      running: (pod, container) =>
+        runsContainer(pod, container) && this.processes.has(podKey(clusterName, pod)),
     };
   }
 
@@ -71,9 +86,9 @@ export class PodProcessRunner {
       this.options.log(`[${key}] not started: ${resolved.reason}`);
       return;
     }
-    const dir = join(this.options.stateDir, key.replace(/\//g, '_'));
+    const dir = this.podDir(key);
     mkdirSync(dir, { recursive: true });
-    const out = openSync(join(dir, 'container.log'), 'a');
+    const out = openSync(this.logFile(key), 'a');
     const child = spawn(process.execPath, [this.options.script], {
       env: {
         PATH: process.env.PATH ?? '',
@@ -90,7 +105,15 @@ export class PodProcessRunner {
       if (this.processes.get(key) === child) this.processes.delete(key);
       this.options.log(`[${key}] exited (${signal ?? code})`);
     });
-    this.options.log(`[${key}] started pid ${child.pid} (log ${join(dir, 'container.log')})`);
+    this.options.log(`[${key}] started pid ${child.pid} (log ${this.logFile(key)})`);
+  }
+
+  private podDir(key: string): string {
+    return join(this.options.stateDir, key.replace(/\//g, '_'));
+  }
+
+  private logFile(key: string): string {
+    return join(this.podDir(key), 'container.log');
   }
 
   private async stop(clusterName: string, pod: KubeObject): Promise<void> {
@@ -100,6 +123,10 @@ export class PodProcessRunner {
     this.processes.delete(key);
     await terminate(child);
   }
+}
+
+function firstContainer(pod: KubeObject): string | undefined {
+  return ((pod.spec as { containers?: { name?: string }[] } | undefined)?.containers ?? [])[0]?.name;
 }
 
 function podKey(clusterName: string, pod: KubeObject): string {

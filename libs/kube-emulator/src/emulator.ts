@@ -16,6 +16,7 @@ import { ResourceStorage, timestamp } from './registry/storage';
 import { ObjectStore } from './store/object-store';
 import { ApiHandler } from './server/api-handler';
 import { FaultInjector, type FaultRequest, type FaultResult, type FaultSnapshot } from './server/faults';
+import type { PodLogSource } from './server/pod-logs';
 import { WatchHub } from './server/watch-stream';
 import { ClusterSimulator, type PodLifecycleHooks } from './controllers/cluster-simulator';
 import { controllerContext } from './controllers/context';
@@ -37,6 +38,8 @@ export interface KubeEmulatorOptions {
   /** Delay between a pod being bound and it turning Running/Ready. Default 100 ms. */
   podStartDelayMs?: number;
   hooks?: PodLifecycleHooks;
+  /** Where the containers' output is when `hooks` run them for real: serves `kubectl logs`. */
+  podLogs?: PodLogSource;
   /** How many changes watches can resume across before 410 Expired. Default 10,000. */
   historyLimit?: number;
   /** Unexpected internal errors (bugs), for logging. Default: ignored. */
@@ -103,6 +106,7 @@ export class KubeEmulator {
         apply: (request) => this.applyFaults(request),
       },
       clock: this.clock,
+      podLogs: options.podLogs,
       onInternalError: onError,
     });
     this.bootstrap(options.nodes ?? { count: 1 });

@@ -4,6 +4,7 @@ import { EmulatorAdminServer } from './admin-server';
 import type { NodeTemplate } from './controllers/nodes';
 import type { PodLifecycleHooks } from './controllers/cluster-simulator';
 import { KubeEmulator } from './emulator';
+import type { PodLogSource } from './server/pod-logs';
 import { generateTlsMaterial } from './tls';
 
 export interface FleetOptions {
@@ -18,6 +19,7 @@ export interface FleetOptions {
   nodeTemplate?: NodeTemplate | ((clusterName: string) => NodeTemplate);
   podStartDelayMs?: number;
   hooks?: (clusterName: string) => PodLifecycleHooks;
+  podLogs?: (clusterName: string) => PodLogSource;
   onError?: (clusterName: string, error: unknown) => void;
   /** Also start the loopback admin listener for every cluster's faults (port 0 or absent: a free one). */
   admin?: { port?: number };
@@ -61,6 +63,7 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
         },
         podStartDelayMs: options.podStartDelayMs,
         hooks: options.hooks?.(name),
+        podLogs: options.podLogs?.(name),
         onError: (error) => options.onError?.(name, error),
       });
       await emulator.start();

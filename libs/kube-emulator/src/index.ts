@@ -2,6 +2,7 @@ export { KubeEmulator, DEFAULT_NODE_TEMPLATE, type KubeEmulatorOptions } from '.
 export { startFleet, type Fleet, type FleetOptions, type FleetCluster } from './fleet';
 export type { NodeTemplate } from './controllers/nodes';
 export type { PodLifecycleHooks } from './controllers/cluster-simulator';
+export type { PodLogSource } from './server/pod-logs';
 export type { FaultSnapshot, FaultRequest, FaultResult } from './server/faults';
 export { EmulatorAdminServer, type AdminCluster, type AdminServerOptions } from './admin-server';
 export { generateTlsMaterial, type TlsMaterial } from './tls';

@@ -1,6 +1,6 @@
 /** The API resources the emulator serves, and how they are addressed. */
 
-export type Subresource = 'status' | 'scale';
+export type Subresource = 'status' | 'scale' | 'log';
 
 export interface ResourceType {
   /** '' for the core ("legacy") group. */
@@ -29,6 +29,11 @@ export const ALL_VERBS = [
   'watch',
 ] as const;
 export const SUBRESOURCE_VERBS = ['get', 'patch', 'update'] as const;
+
+/** The verbs of a subresource: `log` is read-only. */
+export function subresourceVerbs(subresource: Subresource): readonly string[] {
+  return subresource === 'log' ? ['get'] : SUBRESOURCE_VERBS;
+}
 
 function resource(
   spec: Omit<ResourceType, 'categories' | 'subresources' | 'fieldSelectors' | 'shortNames'> &
@@ -69,7 +74,7 @@ export const RESOURCE_TYPES: readonly ResourceType[] = [
     namespaced: true,
     shortNames: ['po'],
     categories: ['all'],
-    subresources: ['status'],
+    subresources: ['status', 'log'],
     fieldSelectors: [
       'spec.nodeName',
       'spec.restartPolicy',

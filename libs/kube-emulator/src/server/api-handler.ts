@@ -37,6 +37,7 @@ import {
   openApiV3Root,
   parseOpenApiV3Path,
 } from './openapi';
+import type { PodLogSource } from './pod-logs';
 import { parseApiPath, type ApiRequest, type ResourceRequest } from './request-info';
 import { toJson } from './serialize';
 import { ResourceHandler } from './resource-handler';
@@ -61,6 +62,7 @@ export interface ApiHandlerOptions {
   faultSwitches: FaultSwitches;
   clock: () => Date;
   maxBodyBytes?: number;
+  podLogs?: PodLogSource;
   /** Called with unexpected (non-API) errors; they are answered as 500 InternalError. */
   onInternalError?: (error: unknown) => void;
 }
@@ -100,6 +102,7 @@ export class ApiHandler {
       watches: options.watches,
       clock: options.clock,
       maxBodyBytes: options.maxBodyBytes ?? 8 * 1024 * 1024,
+      podLogs: options.podLogs,
       send: (response, code, body) => this.send(response, code, body),
     });
   }

@@ -1,10 +1,16 @@
 /** API discovery documents: legacy (/api, /apis, /apis/g/v) and aggregated (apidiscovery.k8s.io/v2). */
-import { ALL_VERBS, SUBRESOURCE_VERBS, type ResourceCatalog, type ResourceType } from '../model/resources';
+import {
+  ALL_VERBS,
+  subresourceVerbs,
+  type ResourceCatalog,
+  type ResourceType,
+  type Subresource,
+} from '../model/resources';
 import type { JsonObject } from '../model/json';
 
 function subresourceKind(
   type: ResourceType,
-  subresource: string,
+  subresource: Subresource,
 ): { group: string; version: string; kind: string } {
   return subresource === 'scale'
     ? { group: 'autoscaling', version: 'v1', kind: 'Scale' }
@@ -61,7 +67,7 @@ export function apiResourceList(
         namespaced: type.namespaced,
         ...(subresource === 'scale' ? { group: subGroup, version: subVersion } : {}),
         kind,
-        verbs: [...SUBRESOURCE_VERBS],
+        verbs: [...subresourceVerbs(subresource)],
       };
     }),
   ]);
@@ -102,7 +108,7 @@ export function aggregatedDiscovery(
                 subresources: type.subresources.map((subresource) => ({
                   subresource,
                   responseKind: subresourceKind(type, subresource),
-                  verbs: [...SUBRESOURCE_VERBS],
+                  verbs: [...subresourceVerbs(subresource)],
                 })),
               }
             : {}),

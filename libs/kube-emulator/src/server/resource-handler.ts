@@ -1,7 +1,7 @@
 /** The REST verbs on one resource type: get, list, watch, create, update, patch, apply, delete. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApiError } from '../model/api-error';
-import type { JsonObject } from '../model/json';
+import { getPath, type JsonObject } from '../model/json';
 import { apiVersionOf, type ResourceType } from '../model/resources';
 import type { KubeObject } from '../model/types';
 import { applyJsonPatch } from '../patch/json-patch';
@@ -18,6 +18,7 @@ import { matchesLabels, parseLabelSelector, type LabelSelector } from '../select
 import { objectKey, type ObjectStore } from '../store/object-store';
 import { decodeObjectBody, decodePatchBody, patchTypeOf, readBody, type PatchType } from './body';
 import type { ResponseFormat } from './negotiation';
+import { parseLogRequest, streamLog, type PodLogSource } from './pod-logs';
 import { fromScale, toScale } from './scale';
 import { toTable, type IncludeObject } from './table';
 import type { WatchHub } from './watch-stream';
@@ -40,6 +41,8 @@ export interface ResourceHandlerDeps {
   watches: WatchHub;
   clock: () => Date;
   maxBodyBytes: number;
+  /** Where pods' container output is, when a runtime runs them (`kubectl logs`). */
+  podLogs?: PodLogSource;
   send: (response: ServerResponse, code: number, body: unknown) => void;
 }
 
@@ -77,6 +80,10 @@ export class ResourceHandler {
       throw ApiError.pathNotFound(request.url ?? '');
     }
     const method = request.method ?? '';
+    if (subresource === 'log') {
+      if (method !== 'GET' || !name) throw ApiError.methodNotAllowed(method);
+      return this.log(call, name);
+    }
     switch (method) {
       case 'GET':
         if (call.watch) return this.watch(call);
@@ -175,6 +182,37 @@ export class ResourceHandler {
     const object = this.deps.storage.get(call.type, call.namespace, name);
     if (call.subresource === 'scale') return this.deps.send(call.response, 200, toScale(object));
     this.deps.send(call.response, 200, this.render(call, [object], false));
+  }
+
+  /** A pod's container output, from the runtime's log file (the simulated pods have none). */
+  private async log(call: ResourceCall, name: string): Promise<void> {
+    const pod = this.deps.storage.get(call.type, call.namespace, name);
+    const request = parseLogRequest(pod, call.query);
+    const waiting = !getPath(pod, ['spec', 'nodeName']) || getPath(pod, ['status', 'phase']) === 'Pending';
+    if (waiting)
+      throw ApiError.badRequest(
+        `container "${request.container}" in pod "${name}" is waiting to start: ContainerCreating`,
+      );
+    const file = this.deps.podLogs?.logFile(pod, request.container);
+    if (!file)
+      throw ApiError.badRequest(
+        `container "${request.container}" in pod "${name}" has no log: the Polis kube-emulator only simulates it ` +
+          '(only Polis pods run as processes, with kube-emulator --run-pods)',
+      );
+    const uid = pod.metadata.uid;
+    const source = this.deps.podLogs;
+    await streamLog(file, request, call.response, () => {
+      const current = this.deps.storage.find(call.type, call.namespace, name);
+      return (
+        current !== undefined &&
+        current.metadata.uid === uid &&
+        source?.running(current, request.container) === true
+      );
+    }).catch((error: unknown) => {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT')
+        throw ApiError.badRequest(`container "${request.container}" in pod "${name}" has written no log yet`);
+      throw error;
+    });
   }
 
   private list(call: ResourceCall): void {
