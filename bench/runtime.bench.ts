@@ -17,6 +17,7 @@ import pino from 'pino';
 import { loadConfig } from '../apps/edge-runtime/src/config/config';
 import { EdgeRuntime } from '../apps/edge-runtime/src/runtime';
 import { publishModelVersion, removeRegistryBuckets } from '../test/edge-runtime/support/registry';
+import { prepareServing, removeServing } from '../test/edge-runtime/support/runtime-harness';
 
 const NATS_URL = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
 const RUNS = 5;
@@ -268,6 +269,8 @@ async function main(): Promise<void> {
   );
   try {
     await publishModelVersion(admin, prefix, model);
+    // Results reach the subject the benchmark reads through the serving stream, as in production.
+    await prepareServing(admin, prefix);
     const bare = await medianOf('bare onnxruntime-node, batch 1, main thread', bareLoop);
     const nats = await medianOf('NATS round trip (publish -> echo -> receive)', () => natsRoundTrip(prefix));
 
@@ -297,6 +300,7 @@ async function main(): Promise<void> {
     );
   } finally {
     await removeRegistryBuckets(admin, prefix);
+    await removeServing(admin, prefix);
     await admin.close();
     await rm(cacheDir, { recursive: true, force: true });
   }

@@ -5,7 +5,14 @@ import type { EdgeRuntime } from '../../apps/edge-runtime/src/runtime';
 import { isolation, waitFor } from '../support/services';
 import { PrivateNatsServer } from './support/nats-server';
 import { publishModelVersion, removeRegistryBuckets } from './support/registry';
-import { Collector, connectTo, httpStatus, startRuntime, tempCacheDir } from './support/runtime-harness';
+import {
+  Collector,
+  connectTo,
+  httpStatus,
+  prepareServing,
+  startRuntime,
+  tempCacheDir,
+} from './support/runtime-harness';
 import { publishCount } from './support/traffic';
 
 const SITE = 'site-o';
@@ -25,6 +32,7 @@ describe('edge runtime with the hub unreachable', () => {
     nc = await connectTo(server.url);
     cache = await tempCacheDir();
     await publishModelVersion(nc, prefix, model);
+    await prepareServing(nc, prefix);
   });
 
   afterEach(async () => {

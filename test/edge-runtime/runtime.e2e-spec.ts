@@ -9,7 +9,15 @@ import type { Heartbeat } from '../../apps/edge-runtime/src/io/runtime-stats';
 import type { EdgeRuntime } from '../../apps/edge-runtime/src/runtime';
 import { INFLUX_BASE, isolation, NATS_URL, waitFor } from '../support/services';
 import { publishModelVersion, removeRegistryBuckets } from './support/registry';
-import { Collector, connectTo, httpStatus, startRuntime, tempCacheDir } from './support/runtime-harness';
+import {
+  Collector,
+  connectTo,
+  httpStatus,
+  prepareServing,
+  removeServing,
+  startRuntime,
+  tempCacheDir,
+} from './support/runtime-harness';
 
 const SITE = 'site-a';
 const FIVE_MIN = 300_000;
@@ -65,12 +73,14 @@ describe('edge runtime against real NATS', () => {
     prefix = isolation('edge').prefix;
     nc = await connectTo(NATS_URL);
     cache = await tempCacheDir();
+    await prepareServing(nc, prefix);
   });
 
   afterEach(async () => {
     await runtime?.stop();
     runtime = undefined;
     await removeRegistryBuckets(nc, prefix);
+    await removeServing(nc, prefix);
     await nc.close();
     await cache.remove();
   });

@@ -7,7 +7,14 @@ import type { SwitchReply } from '../../apps/edge-runtime/src/control';
 import type { EdgeRuntime } from '../../apps/edge-runtime/src/runtime';
 import { isolation, NATS_URL, waitFor } from '../support/services';
 import { publishModelVersion, removeRegistryBuckets } from './support/registry';
-import { Collector, connectTo, startRuntime, tempCacheDir } from './support/runtime-harness';
+import {
+  Collector,
+  connectTo,
+  prepareServing,
+  removeServing,
+  startRuntime,
+  tempCacheDir,
+} from './support/runtime-harness';
 import { forecasterRow, publishCount, sensorIndexOf } from './support/traffic';
 
 const SITE = 'site-s';
@@ -42,6 +49,7 @@ describe('edge runtime version switch', () => {
     cache = await tempCacheDir();
     await publishModelVersion(nc, prefix, v1);
     await publishModelVersion(nc, prefix, v2);
+    await prepareServing(nc, prefix);
     runtime = await startRuntime({
       POLIS_SITE_ID: SITE,
       POLIS_MODEL_NAME: v1.name,
@@ -61,6 +69,7 @@ describe('edge runtime version switch', () => {
     await runtime?.stop();
     runtime = undefined;
     await removeRegistryBuckets(nc, prefix);
+    await removeServing(nc, prefix);
     await nc.close();
     await cache.remove();
   });

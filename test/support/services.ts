@@ -23,6 +23,7 @@ export async function removeNatsState(nc: NatsConnection, prefix: string): Promi
   const names = [
     `${upper}_TELEMETRY`,
     `${upper}_DEADLETTER`,
+    `${upper}_SERVING`,
     `KV_${prefix}_sensor_kinds`,
     `KV_${prefix}_sensors`,
   ];

@@ -1,8 +1,9 @@
 import { performance } from 'node:perf_hooks';
 import {
-  decisionSubject,
+  decisionMessageId,
   heartbeatSubject,
   parseTelemetrySubject,
+  resultMessageId,
   type InferenceResult,
 } from '@polis/contracts';
 import {
@@ -281,7 +282,7 @@ export class EdgeRuntime {
 
   private onBatch({ generation, completed, runMs }: BatchReport): void {
     const now = performance.now();
-    const { siteId, modelName, subjectPrefix } = this.config;
+    const { siteId, modelName, servingSubjects } = this.config;
     const latencies: number[] = [];
     for (const { job, outputs } of completed) {
       const latencyMs = now - job.receivedAt;
@@ -294,7 +295,13 @@ export class EdgeRuntime {
         outputs,
         latencyMs,
       };
-      this.publisher.publish(this.config.publishSubject, encoder.encode(JSON.stringify(result)));
+      // One result per window, whoever else serves this site: the window's id lets the serving stream drop copies.
+      const window = { siteId, modelName, sensorId: job.sensorId, windowTs: job.ts };
+      this.publisher.publish(
+        servingSubjects.inference,
+        encoder.encode(JSON.stringify(result)),
+        resultMessageId(window),
+      );
       for (const action of decide(generation.rules, outputs)) {
         const decision: Decision = {
           ts: job.ts,
@@ -305,8 +312,9 @@ export class EdgeRuntime {
           action,
         };
         this.publisher.publish(
-          decisionSubject(subjectPrefix, siteId, modelName),
+          servingSubjects.decision,
           encoder.encode(JSON.stringify(decision)),
+          decisionMessageId(window, action),
         );
       }
       this.influx?.add(resultToReading(result, modelName, outputLabels(generation)));

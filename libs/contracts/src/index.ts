@@ -3,3 +3,4 @@ export * from './sensor-kinds';
 export * from './telemetry';
 export * from './dead-letter';
 export * from './models';
+export * from './serving';

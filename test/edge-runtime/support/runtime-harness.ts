@@ -2,9 +2,21 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
+import { servingStream } from '@polis/contracts';
 import { connect, type NatsConnection, type Subscription } from 'nats';
 import { loadConfig } from '../../../apps/edge-runtime/src/config/config';
 import { EdgeRuntime } from '../../../apps/edge-runtime/src/runtime';
+import { ensureServingStream } from '../../../apps/control-plane/src/deployments/serving-stream';
+
+/** What the control plane does at start: the stream through which results reach the public subjects. */
+export async function prepareServing(nc: NatsConnection, prefix: string): Promise<void> {
+  await ensureServingStream(await nc.jetstreamManager(), prefix);
+}
+
+export async function removeServing(nc: NatsConnection, prefix: string): Promise<void> {
+  const jsm = await nc.jetstreamManager();
+  await jsm.streams.delete(servingStream(prefix).name).catch(() => false);
+}
 
 export async function tempCacheDir(): Promise<{ dir: string; remove: () => Promise<void> }> {
   const dir = await mkdtemp(join(tmpdir(), 'polis-edge-cache-'));

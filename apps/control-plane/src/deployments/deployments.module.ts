@@ -14,11 +14,13 @@ import { DeploymentReconciler } from './reconcile.service';
 import { StatusBoard } from './status-board';
 import { RolloutController } from './rollout-controller.service';
 import { RolloutStore } from './rollout.store';
+import { ServingStream } from './serving-stream';
 
 @Module({
   imports: [SitesModule, ModelsModule],
   providers: [
     DeploymentEvents,
+    ServingStream,
     DesiredStateStore,
     RolloutStore,
     HeartbeatMonitor,

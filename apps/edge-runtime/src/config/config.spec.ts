@@ -19,6 +19,16 @@ function errorOf(env: Record<string, string>): ConfigError {
 }
 
 describe('loadConfig', () => {
+  it('refuses a publish subject the serving stream does not republish onto, naming the one it must be', () => {
+    const error = errorOf({
+      ...base,
+      POLIS_SUBJECT_PREFIX: 'city',
+      [RUNNER_ENV.publishSubject]: 'city.results.site-a.traffic-flow-forecaster',
+    });
+    expect(error.variable).toBe(RUNNER_ENV.publishSubject);
+    expect(error.message).toMatch(/must be city\.inference\.site-a\.traffic-flow-forecaster/);
+  });
+
   it('fills defaults a site can run with, binding HTTP to loopback', () => {
     const config = loadConfig(base);
     expect(config).toMatchObject({
@@ -54,6 +64,10 @@ describe('loadConfig', () => {
       deploymentId: 'dep-1',
       queueGroup: 'runner-dep-1',
       subjectPrefix: 'city',
+      servingSubjects: {
+        inference: 'city.serving.inference.site-a.traffic-flow-forecaster',
+        decision: 'city.serving.decision.site-a.traffic-flow-forecaster',
+      },
       subscribeSubjects: ['city.telemetry.site-a.traffic-loop.*'],
       batching: { maxBatchSize: 64, maxWaitMs: 0 },
       http: { host: '0.0.0.0', port: 9000 },

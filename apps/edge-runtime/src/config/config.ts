@@ -1,5 +1,11 @@
 import { hostname } from 'node:os';
-import { DEFAULT_SUBJECT_PREFIX, inferenceSubject, isValidToken, SHA256_PATTERN } from '@polis/contracts';
+import {
+  DEFAULT_SUBJECT_PREFIX,
+  inferenceSubject,
+  isValidToken,
+  servingSubject,
+  SHA256_PATTERN,
+} from '@polis/contracts';
 import {
   AGGREGATIONS,
   DEFAULT_DECISION_POLICY,
@@ -42,7 +48,10 @@ export interface RuntimeConfig {
   subjectPrefix: string;
   /** Undefined: derived from the model's telemetry windows once the record is known. */
   subscribeSubjects: string[] | undefined;
+  /** The public result subject (`<prefix>.inference.<site>.<model>`); the serving stream republishes onto it. */
   publishSubject: string;
+  /** Where results and decisions are published, with a window's `Nats-Msg-Id` (see `@polis/contracts` serving). */
+  servingSubjects: { inference: string; decision: string };
   batching: { maxBatchSize: number; maxWaitMs: number };
   http: { host: string; port: number };
   instance: string;
@@ -215,6 +224,12 @@ export function loadConfig(env: Env): RuntimeConfig {
     s[E.subjectPrefix] ?? prefixOf(s[E.publishSubject], siteId, modelName) ?? DEFAULT_SUBJECT_PREFIX;
   const deploymentId = s[E.deploymentId] ?? `${modelName}-${siteId}`;
   const host = hostname();
+  const publishSubject = inferenceSubject(subjectPrefix, siteId, modelName);
+  if (s[E.publishSubject] !== undefined && s[E.publishSubject] !== publishSubject)
+    throw new ConfigError(
+      E.publishSubject,
+      `must be ${publishSubject}: results reach it through the serving stream, from ${servingSubject(subjectPrefix, 'inference', siteId, modelName)}`,
+    );
   return {
     deploymentId,
     siteId,
@@ -226,7 +241,11 @@ export function loadConfig(env: Env): RuntimeConfig {
     queueGroup: s[E.natsQueueGroup] ?? `runner-${deploymentId}`,
     subjectPrefix,
     subscribeSubjects: s[E.subscribeSubjects],
-    publishSubject: s[E.publishSubject] ?? inferenceSubject(subjectPrefix, siteId, modelName),
+    publishSubject,
+    servingSubjects: {
+      inference: servingSubject(subjectPrefix, 'inference', siteId, modelName),
+      decision: servingSubject(subjectPrefix, 'decision', siteId, modelName),
+    },
     batching: { maxBatchSize: s[E.batchMaxSize], maxWaitMs: s[E.batchMaxWaitMs] },
     http: { host: s[E.httpHost], port: s[E.httpPort] },
     instance: subjectToken(s[E.podName] ?? host),

@@ -1,3 +1,4 @@
+import type { MsgHdrs } from 'nats';
 import { ResultPublisher } from './result-publisher';
 
 const bytes = (s: string) => new TextEncoder().encode(s);
@@ -9,9 +10,10 @@ function sink() {
   return {
     sent,
     fail: (on: boolean) => (failing = on),
-    publish: (subject: string, payload: Uint8Array) => {
+    publish: (subject: string, payload: Uint8Array, options?: { headers?: MsgHdrs }) => {
       if (failing) throw new Error('closed');
-      sent.push(`${subject}:${text(payload)}`);
+      const id = options?.headers?.get('Nats-Msg-Id');
+      sent.push(`${subject}:${text(payload)}${id ? `#${id}` : ''}`);
     },
   };
 }
@@ -57,5 +59,15 @@ describe('ResultPublisher', () => {
     publisher.publish('r', bytes('x'));
     expect(publisher.dropped).toBe(1);
     expect(publisher.buffered).toBe(0);
+  });
+
+  it('sends the message id as Nats-Msg-Id, also for a message held through an outage', () => {
+    const publisher = new ResultPublisher(5);
+    publisher.publish('r', bytes('held'), 'w-1');
+    const nats = sink();
+    publisher.connected(nats);
+    publisher.publish('r', bytes('live'), 'w-2');
+    publisher.publish('r', bytes('plain'));
+    expect(nats.sent).toEqual(['r:held#w-1', 'r:live#w-2', 'r:plain']);
   });
 });

@@ -1,6 +1,15 @@
+import { headers as natsHeaders, type MsgHdrs } from 'nats';
+
 /** What the publisher needs of a NATS connection. */
 export interface PublishSink {
-  publish(subject: string, payload: Uint8Array): void;
+  publish(subject: string, payload: Uint8Array, options?: { headers?: MsgHdrs }): void;
+}
+
+interface Outgoing {
+  subject: string;
+  payload: Uint8Array;
+  /** `Nats-Msg-Id`: the serving stream refuses a second message with it (one result per window). */
+  msgId?: string;
 }
 
 /**
@@ -9,7 +18,7 @@ export interface PublishSink {
  * counted: at a site, the newest inference is the one worth delivering.
  */
 export class ResultPublisher {
-  private readonly buffer: { subject: string; payload: Uint8Array }[] = [];
+  private readonly buffer: Outgoing[] = [];
   private sink: PublishSink | undefined;
   private online = false;
   dropped = 0;
@@ -26,30 +35,36 @@ export class ResultPublisher {
     this.sink = sink;
     this.online = true;
     const waiting = this.buffer.splice(0);
-    for (const message of waiting) this.send(message.subject, message.payload);
+    for (const message of waiting) this.send(message);
   }
 
   disconnected(): void {
     this.online = false;
   }
 
-  publish(subject: string, payload: Uint8Array): void {
-    if (this.online) this.send(subject, payload);
-    else this.hold(subject, payload);
+  publish(subject: string, payload: Uint8Array, msgId?: string): void {
+    const message = msgId === undefined ? { subject, payload } : { subject, payload, msgId };
+    if (this.online) this.send(message);
+    else this.hold(message);
   }
 
-  private send(subject: string, payload: Uint8Array): void {
+  private send(message: Outgoing): void {
     try {
-      this.sink?.publish(subject, payload);
+      if (message.msgId === undefined) this.sink?.publish(message.subject, message.payload);
+      else {
+        const headers = natsHeaders();
+        headers.set('Nats-Msg-Id', message.msgId);
+        this.sink?.publish(message.subject, message.payload, { headers });
+      }
       this.published++;
     } catch {
       // The connection closed under us (publish throws only then): keep the message for the reconnect.
       this.online = false;
-      this.hold(subject, payload);
+      this.hold(message);
     }
   }
 
-  private hold(subject: string, payload: Uint8Array): void {
+  private hold(message: Outgoing): void {
     if (this.capacity === 0) {
       this.dropped++;
       return;
@@ -58,6 +73,6 @@ export class ResultPublisher {
       this.buffer.shift();
       this.dropped++;
     }
-    this.buffer.push({ subject, payload });
+    this.buffer.push(message);
   }
 }
