@@ -63,17 +63,24 @@ const BAD_UPLOADS: BadUpload[] = [
   },
   {
     what: 'an opset the runtime does not support',
-    send: put(reluModel({ opset: 5 })),
+    send: put(reluModel({ opset: 23 })),
     status: 422,
     error: 'unsupported-opset',
-    message: /opset 5 is outside the supported range/,
+    message: /opset 23 is outside the supported range 1\.\.22/,
+  },
+  {
+    what: 'an opset so old that the runtime has no kernel for its operators',
+    send: put(reluModel({ opset: 5 })),
+    status: 422,
+    error: 'unsupported-operator',
+    message: /^onnxruntime has no CPU kernel for an operator: Could not find an implementation for Relu\(1\)/,
   },
   {
     what: 'an operator the runtime does not support',
     send: put(customOperatorModel()),
     status: 422,
     error: 'unsupported-operator',
-    message: /FancyActivation/,
+    message: /^onnxruntime has no CPU kernel for an operator: .*No Op registered for FancyActivation/,
   },
   {
     what: 'an input that cannot be fed',

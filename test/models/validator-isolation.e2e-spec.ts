@@ -54,7 +54,7 @@ describe('the validator process contains models that hang or crash onnxruntime',
       POLIS_VALIDATOR_TEST_FAULT: 'hang',
       MODEL_VALIDATION_TIMEOUT_MS: '20000',
     });
-    const reply = await registry.upload('bad', '1.0.0', reluModel({ opset: 5 }), {
+    const reply = await registry.upload('bad', '1.0.0', reluModel({ opset: 23 }), {
       metadata: PLAIN_METADATA,
     });
     expect(reply.body.error).toBe('unsupported-opset');

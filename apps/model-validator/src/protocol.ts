@@ -4,7 +4,7 @@
  * that corrupts its memory) must not be able to inject an arbitrary record into the registry.
  */
 import { z } from 'zod';
-import type { ModelInsight } from '@polis/onnx';
+import type { ModelInsight, OnnxSupportPolicy } from '@polis/onnx';
 import { ONNX_MODEL_ERROR_CODES } from '@polis/onnx';
 
 /** Values an operator may send for one input; element type and default shape come from the model. */
@@ -28,6 +28,8 @@ export type SampleTensor = z.infer<typeof sampleTensorSchema>;
 export interface ValidationRequest {
   modelPath: string;
   sample?: SampleInput;
+  /** The operator's tightening of what the runtime accepts (MODEL_DENY_*, MODEL_*_OPSET); the runtime's default when absent. */
+  policy?: OnnxSupportPolicy;
 }
 
 /** Why the validator refused a model: the ONNX policy codes plus what only running it can reveal. */

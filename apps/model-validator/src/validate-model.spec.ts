@@ -2,15 +2,16 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { OnnxGraphBuilder } from '@polis/onnx';
-import { validateModel } from './validate-model';
+import { DEFAULT_ONNX_SUPPORT, OnnxGraphBuilder } from '@polis/onnx';
+import { contribModel, ifModel, loopModel } from '../../../test/models/control-flow-models';
+import { sessionRejection, validateModel } from './validate-model';
 
-function relu(): Uint8Array {
+function relu(opset?: number): Uint8Array {
   const b = new OnnxGraphBuilder('relu');
   const x = b.input('x', 'float32', ['batch', 2]);
   b.op('Relu', [x], undefined, 'y');
   b.output('y', 'float32', ['batch', 2]);
-  return b.build();
+  return b.build({ opset });
 }
 
 function reshapeToFour(): Uint8Array {
@@ -45,13 +46,71 @@ describe(validateModel.name, () => {
     const x = b.input('x', 'float32', [0, 2]);
     b.op('Mystery', [x], undefined, 'y');
     b.output('y', 'float32', [0, 2]);
-    const reply = await validateModel({ modelPath: await file(b.build({ opset: 3 })) });
+    const policy = { ...DEFAULT_ONNX_SUPPORT, deniedOperators: ['Mystery'] };
+    const reply = await validateModel({ modelPath: await file(b.build({ opset: 30 })), policy });
     expect(reply).toMatchObject({ ok: false, reason: 'unsupported-opset' });
     expect(!reply.ok && reply.issues?.map((i) => i.code)).toEqual([
       'unsupported-opset',
       'unsupported-operator',
       'unfeedable-shape',
     ]);
+  });
+
+  it('accepts If, Loop and com.microsoft operators, which the runtime runs', async () => {
+    for (const bytes of [ifModel(), loopModel(), contribModel()]) {
+      const reply = await validateModel({ modelPath: await file(bytes) });
+      expect(reply).toMatchObject({ ok: true, smokeTest: { inferenceOk: true } });
+    }
+  });
+
+  it('refuses what the operator policy denies before loading the model', async () => {
+    const path = await file(ifModel());
+    const denied = { ...DEFAULT_ONNX_SUPPORT, deniedOperators: ['If'] };
+    expect(await validateModel({ modelPath: path, policy: denied })).toMatchObject({
+      ok: false,
+      reason: 'unsupported-operator',
+      message: "operators denied by the registry's policy: If",
+    });
+    const contrib = { ...DEFAULT_ONNX_SUPPORT, deniedDomains: ['com.microsoft'] };
+    expect(await validateModel({ modelPath: await file(contribModel()), policy: contrib })).toMatchObject({
+      ok: false,
+      reason: 'unsupported-operator',
+      message: "operators denied by the registry's policy: com.microsoft::FusedMatMul, com.microsoft::Gelu",
+    });
+  });
+
+  it("reports an operator or opset the runtime lacks with the policy codes, in the runtime's words", async () => {
+    const b = new OnnxGraphBuilder('unknown-op');
+    const x = b.input('x', 'float32', [1, 2]);
+    b.op('FancyActivation', [x], undefined, 'y');
+    b.output('y', 'float32', [1, 2]);
+    expect(await validateModel({ modelPath: await file(b.build()) })).toMatchObject({
+      ok: false,
+      reason: 'unsupported-operator',
+      message: expect.stringMatching(/^onnxruntime has no CPU kernel for an operator: .*FancyActivation/),
+    });
+    expect(await validateModel({ modelPath: await file(relu(5)) })).toMatchObject({
+      ok: false,
+      reason: 'unsupported-operator',
+      message: expect.stringMatching(/Could not find an implementation for Relu\(1\)/),
+    });
+  });
+
+  it('maps runtime load errors to codes and strips the C++ location', () => {
+    const opset =
+      '/onnxruntime_src/onnxruntime/core/graph/model_load_utils.h:46 void onnxruntime::model_load_utils::ValidateOpsetForDomain(const std::unordered_map<std::string, int>&, bool, int) ONNX Runtime only *guarantees* support for models stamped with official released onnx opset versions. Opset 23 is under development.';
+    expect(sessionRejection(opset)).toEqual({
+      ok: false,
+      reason: 'unsupported-opset',
+      message:
+        'onnxruntime does not support an opset of the model: ONNX Runtime only *guarantees* support for models stamped with official released onnx opset versions. Opset 23 is under development.',
+    });
+    expect(sessionRejection('Fatal error: com.example:Relu(-1) is not a registered function/op').reason).toBe(
+      'unsupported-operator',
+    );
+    expect(sessionRejection('Type Error: Type parameter (T) bound to different types').reason).toBe(
+      'session-failed',
+    );
   });
 
   it('accepts with a warning when zeros do not run, but refuses a sample that does not run', async () => {

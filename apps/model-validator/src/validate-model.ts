@@ -6,6 +6,7 @@ import {
   describeModel,
   findSupportIssues,
   type ModelInsight,
+  type OnnxSupportPolicy,
 } from '@polis/onnx';
 import { type Feed, SampleMismatchError, sampleFeeds, zeroFeeds } from './feeds';
 import type { ValidationReply, ValidationRequest } from './protocol';
@@ -28,7 +29,7 @@ function reject(
   return { ok: false, reason, message };
 }
 
-function inspect(bytes: Uint8Array): ModelInsight | ValidationReply {
+function inspect(bytes: Uint8Array, policy: OnnxSupportPolicy): ModelInsight | ValidationReply {
   let insight: ModelInsight;
   try {
     insight = describeModel(bytes);
@@ -36,9 +37,31 @@ function inspect(bytes: Uint8Array): ModelInsight | ValidationReply {
     if (error instanceof OnnxModelError) return reject(error.code, error.message);
     throw error;
   }
-  const issues = findSupportIssues(insight, DEFAULT_ONNX_SUPPORT);
+  const issues = findSupportIssues(insight, policy);
   if (issues.length === 0) return insight;
   return { ...reject(issues[0].code, issues.map((i) => i.detail).join('; ')), issues };
+}
+
+/**
+ * The runtime is the authority on operators and opsets: its refusal to load a model for one of those reasons
+ * gets the same code as a policy refusal, with the runtime's own words.
+ */
+export function sessionRejection(raw: string): Extract<ValidationReply, { ok: false }> {
+  // Drop the C++ source location and function signature some runtime errors start with.
+  const message = raw.replace(/^\/onnxruntime_src\/\S+ .*?\) (?=[A-Z])/, '');
+  if (
+    /Could not find an implementation for|No Op registered for|is not a registered function\/op/.test(raw)
+  ) {
+    return reject('unsupported-operator', `onnxruntime has no CPU kernel for an operator: ${message}`);
+  }
+  if (
+    /ValidateOpsetForDomain|opset.*(is not supported|is under development)|No opset import for domain/i.test(
+      raw,
+    )
+  ) {
+    return reject('unsupported-opset', `onnxruntime does not support an opset of the model: ${message}`);
+  }
+  return reject('session-failed', `onnxruntime cannot load the model: ${message}`);
 }
 
 async function smokeInference(
@@ -64,7 +87,7 @@ export async function validateModel(
   beforeSession: BeforeSession = () => {},
 ): Promise<ValidationReply> {
   const bytes = await readFile(request.modelPath);
-  const inspected = inspect(bytes);
+  const inspected = inspect(bytes, request.policy ?? DEFAULT_ONNX_SUPPORT);
   if ('ok' in inspected) return inspected;
   const insight = inspected;
 
@@ -82,7 +105,7 @@ export async function validateModel(
     // Failures come back in the reply; onnxruntime's own log would only repeat them on stderr.
     session = await InferenceSession.create(bytes, { logSeverityLevel: 4 });
   } catch (error) {
-    return reject('session-failed', `onnxruntime cannot load the model: ${messageOf(error)}`);
+    return sessionRejection(messageOf(error));
   }
   try {
     const run = await smokeInference(session, feeds);

@@ -1,118 +1,48 @@
 /**
- * What the edge runtime (onnxruntime CPU execution provider) is trusted to run. A model outside this policy is
- * rejected at registration rather than failing on a site at load time.
+ * Which models the registry accepts. The default is what the pinned onnxruntime-node (1.22.0) CPU execution
+ * provider loads and runs: the validator proves that for each model by creating a session and running one
+ * inference, so the default denies nothing statically. An operator can tighten it (deny operators or whole
+ * domains, narrow the opset range); these checks run before the model is loaded.
  */
 export interface OnnxSupportPolicy {
   /** Default-domain ("" or "ai.onnx") opset versions accepted, inclusive. */
   minOpset: number;
   maxOpset: number;
-  /** Default-domain operators accepted. */
-  operators: ReadonlySet<string>;
+  /** Operators refused, as histogram keys: "Loop" for the default domain, "com.microsoft::Attention" otherwise. */
+  deniedOperators: readonly string[];
+  /** Operator domains refused entirely, e.g. "com.microsoft". */
+  deniedDomains: readonly string[];
   /** Whether tensors stored outside the model file are accepted (Polis ships one file per model). */
   allowExternalData: boolean;
 }
 
-/** Common default-domain operators with onnxruntime CPU kernels. */
-export const ORT_CPU_COMMON_OPERATORS: ReadonlySet<string> = new Set([
-  'Abs',
-  'Add',
-  'And',
-  'ArgMax',
-  'ArgMin',
-  'AveragePool',
-  'BatchNormalization',
-  'Cast',
-  'Ceil',
-  'Clip',
-  'Concat',
-  'Constant',
-  'ConstantOfShape',
-  'Conv',
-  'ConvTranspose',
-  'Cos',
-  'CumSum',
-  'Div',
-  'Dropout',
-  'Einsum',
-  'Elu',
-  'Equal',
-  'Erf',
-  'Exp',
-  'Expand',
-  'Flatten',
-  'Floor',
-  'GRU',
-  'Gather',
-  'GatherElements',
-  'Gemm',
-  'GlobalAveragePool',
-  'GlobalMaxPool',
-  'Greater',
-  'GreaterOrEqual',
-  'HardSigmoid',
-  'Identity',
-  'InstanceNormalization',
-  'LSTM',
-  'LayerNormalization',
-  'LeakyRelu',
-  'Less',
-  'LessOrEqual',
-  'Log',
-  'LogSoftmax',
-  'MatMul',
-  'Max',
-  'MaxPool',
-  'Mean',
-  'Min',
-  'Mul',
-  'Neg',
-  'Not',
-  'Or',
-  'Pad',
-  'Pow',
-  'PRelu',
-  'RNN',
-  'Range',
-  'Reciprocal',
-  'ReduceL2',
-  'ReduceMax',
-  'ReduceMean',
-  'ReduceMin',
-  'ReduceSum',
-  'Relu',
-  'Reshape',
-  'Resize',
-  'Round',
-  'Selu',
-  'Shape',
-  'Sigmoid',
-  'Sign',
-  'Sin',
-  'Slice',
-  'Softmax',
-  'Softplus',
-  'Split',
-  'Sqrt',
-  'Squeeze',
-  'Sub',
-  'Sum',
-  'Tanh',
-  'Tile',
-  'TopK',
-  'Transpose',
-  'Unsqueeze',
-  'Where',
-  'Xor',
-]);
+/**
+ * The default-domain opsets onnxruntime-node 1.22.0 loads: it refuses opset 23 and above at load time; at
+ * opsets 1..5 it loads the model, but only operators whose kernels go back that far run (Relu needs 6).
+ * test/onnx/runtime-policy.e2e-spec.ts checks both ends against the runtime.
+ */
+export const ORT_OPSET_RANGE = { min: 1, max: 22 } as const;
 
 export const DEFAULT_ONNX_SUPPORT: OnnxSupportPolicy = {
-  minOpset: 7,
-  maxOpset: 21,
-  operators: ORT_CPU_COMMON_OPERATORS,
+  minOpset: ORT_OPSET_RANGE.min,
+  maxOpset: ORT_OPSET_RANGE.max,
+  deniedOperators: [],
+  deniedDomains: [],
   allowExternalData: false,
 };
 
 /** The default ONNX domain is spelled "" or "ai.onnx". */
 export function isDefaultDomain(domain: string | undefined): boolean {
   return domain === undefined || domain === '' || domain === 'ai.onnx';
+}
+
+/** How operators are named in histograms and policies: "Loop", or "com.microsoft::Attention" outside the default domain. */
+export function operatorKey(domain: string | undefined, opType: string): string {
+  return isDefaultDomain(domain) ? opType : `${domain}::${opType}`;
+}
+
+/** "Loop" -> { domain: "", opType: "Loop" }; "com.microsoft::Attention" -> its domain and operator. */
+export function splitOperatorKey(key: string): { domain: string; opType: string } {
+  const at = key.lastIndexOf('::');
+  return at < 0 ? { domain: '', opType: key } : { domain: key.slice(0, at), opType: key.slice(at + 2) };
 }

@@ -18,6 +18,30 @@ describe(loadConfig.name, () => {
     );
   });
 
+  it('reads the operator policy: denied operators and domains, and an opset range within the runtime', () => {
+    const { policy } = loadConfig({
+      MODEL_DENY_OPERATORS: 'Loop, com.microsoft::Attention,,Scan',
+      MODEL_DENY_DOMAINS: 'com.microsoft.nchwc',
+      MODEL_MIN_OPSET: '13',
+      MODEL_MAX_OPSET: '17',
+    }).models;
+    expect(policy).toEqual({
+      minOpset: 13,
+      maxOpset: 17,
+      deniedOperators: ['Loop', 'com.microsoft::Attention', 'Scan'],
+      deniedDomains: ['com.microsoft.nchwc'],
+      allowExternalData: false,
+    });
+    expect(() => loadConfig({ MODEL_DENY_OPERATORS: 'Loop;If' })).toThrow(
+      /MODEL_DENY_OPERATORS each entry must be an operator/,
+    );
+    expect(() => loadConfig({ MODEL_DENY_DOMAINS: 'ai.onnx' })).toThrow(/MODEL_DENY_DOMAINS each entry/);
+    expect(() => loadConfig({ MODEL_MAX_OPSET: '23' })).toThrow(/MODEL_MAX_OPSET .*"23"/);
+    expect(() => loadConfig({ MODEL_MIN_OPSET: '18', MODEL_MAX_OPSET: '17' })).toThrow(
+      /MODEL_MAX_OPSET must be at least MODEL_MIN_OPSET \(18\)/,
+    );
+  });
+
   it('bounds model uploads and validation, with defaults for a 256 MiB model and a 30 s check', () => {
     expect(loadConfig({}).models).toEqual({
       maxBytes: 256 * 1024 ** 2,
@@ -25,6 +49,7 @@ describe(loadConfig.name, () => {
       validationConcurrency: 2,
       uploadDir: tmpdir(),
       validatorTestFault: undefined,
+      policy: { minOpset: 1, maxOpset: 22, deniedOperators: [], deniedDomains: [], allowExternalData: false },
     });
     const config = loadConfig({
       MODEL_MAX_BYTES: '1048576',

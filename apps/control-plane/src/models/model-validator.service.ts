@@ -102,7 +102,8 @@ export class ModelValidator implements OnApplicationShutdown {
       ? { [TEST_FAULT_VARIABLE]: validatorTestFault }
       : {};
     const options = { timeoutMs: validationTimeoutMs, env, children: this.children };
-    const outcome = await this.slots.run(() => runOnce(launch, request, options));
+    const withPolicy: ValidationRequest = { ...request, policy: this.config.models.policy };
+    const outcome = await this.slots.run(() => runOnce(launch, withPolicy, options));
     return this.judge(outcome, validationTimeoutMs);
   }
 

@@ -74,4 +74,52 @@ describe('OnnxGraphBuilder', () => {
     };
     expect(Buffer.from(build()).equals(Buffer.from(build()))).toBe(true);
   });
+
+  it('nests subgraphs as graph attributes that read the enclosing values', () => {
+    const b = tiny();
+    const flag = b.input('flag', 'bool', []);
+    const then = b.subgraph('then_branch');
+    then.op('Relu', ['x'], undefined, 'a');
+    then.output('a', 'float32'); // a subgraph output may leave its shape unknown
+    const otherwise = b.subgraph('else_branch');
+    otherwise.op('Neg', ['x'], undefined, 'n');
+    otherwise.output('n', 'float32', ['batch', 2]);
+    b.node('If', [flag], {
+      attributes: { then_branch: attr.graph(then), else_branch: attr.graph(otherwise) },
+      outputs: ['y'],
+    });
+    b.output('y', 'float32', ['batch', 2]);
+    const node = decodeModel(b.build()).graph!.node![0];
+    const branches = Object.fromEntries(node.attribute!.map((a) => [a.name, a]));
+    expect(branches.then_branch).toMatchObject({ type: ATTRIBUTE_TYPE.GRAPH, g: { name: 'then_branch' } });
+    expect(branches.then_branch.g!.node![0]).toMatchObject({ opType: 'Relu', input: ['x'], output: ['a'] });
+    expect(branches.then_branch.g!.output![0].type!.tensorType!.shape).toBeUndefined();
+    expect(branches.else_branch.g!.node![0]).toMatchObject({ opType: 'Neg', name: 'else_branch_Neg_0' });
+  });
+
+  it('refuses a subgraph name that shadows an enclosing value, an unknown input, and building a subgraph alone', () => {
+    const b = tiny();
+    const body = b.subgraph('body');
+    expect(() => body.input('x', 'float32', [1])).toThrow('value "x" is already defined');
+    expect(() => body.op('Relu', ['nope'])).toThrow('Relu input "nope" is not defined');
+    body.op('Relu', ['x'], undefined, 'r');
+    body.output('r', 'float32', [1]);
+    expect(() => body.build()).toThrow('"body" is a subgraph: build the enclosing graph');
+    expect(() => b.output('x', 'float32')).toThrow('output "x" of the main graph needs a shape');
+  });
+
+  it('imports the opset of every other domain its nodes use, com.microsoft at version 1 by default', () => {
+    const b = tiny();
+    b.node('Gelu', ['x'], { domain: 'com.microsoft', outputs: ['g'] });
+    b.node('Custom', ['g'], { domain: 'org.example', outputs: ['y'] });
+    b.output('y', 'float32', ['batch', 2]);
+    expect(() => b.build()).toThrow('no opset version given for domain "org.example"');
+    const model = decodeModel(b.build({ opset: 18, domainOpsets: { 'org.example': 3 } }));
+    expect(model.opsetImport).toEqual([
+      { domain: '', version: 18 },
+      { domain: 'com.microsoft', version: 1 },
+      { domain: 'org.example', version: 3 },
+    ]);
+    expect(model.graph!.node![0].domain).toBe('com.microsoft');
+  });
 });

@@ -3,6 +3,7 @@ import { elementTypeCode, type ElementType } from '../proto/element-types';
 import {
   ATTRIBUTE_TYPE,
   type Attribute,
+  type Graph,
   type Model,
   type Node,
   type Tensor,
@@ -15,7 +16,8 @@ export type AttributeValue =
   | { kind: 'float'; value: number }
   | { kind: 'ints'; value: readonly number[] }
   | { kind: 'floats'; value: readonly number[] }
-  | { kind: 'string'; value: string };
+  | { kind: 'string'; value: string }
+  | { kind: 'graph'; value: OnnxGraphBuilder };
 
 export const attr = {
   int: (value: number): AttributeValue => ({ kind: 'int', value }),
@@ -23,6 +25,8 @@ export const attr = {
   ints: (value: readonly number[]): AttributeValue => ({ kind: 'ints', value }),
   floats: (value: readonly number[]): AttributeValue => ({ kind: 'floats', value }),
   string: (value: string): AttributeValue => ({ kind: 'string', value }),
+  /** A subgraph made with `builder.subgraph(name)`: an If branch, a Loop or Scan body. */
+  graph: (value: OnnxGraphBuilder): AttributeValue => ({ kind: 'graph', value }),
 };
 
 /** A declared dimension: a size or a symbolic name such as "batch". */
@@ -35,6 +39,8 @@ export interface NodeOptions {
   /** Output names; defaults to one generated name. A number asks for that many generated names. */
   outputs?: readonly string[] | number;
   name?: string;
+  /** Operator domain, e.g. "com.microsoft"; the default ONNX domain when absent. */
+  domain?: string;
 }
 
 export interface ModelOptions {
@@ -46,9 +52,12 @@ export interface ModelOptions {
   modelVersion?: number;
   docString?: string;
   metadata?: Record<string, string>;
+  /** Opset versions of the other domains the nodes use; "com.microsoft" defaults to 1. */
+  domainOpsets?: Record<string, number>;
 }
 
 export const DEFAULT_OPSET = 17;
+const DEFAULT_DOMAIN_OPSETS: Readonly<Record<string, number>> = { 'com.microsoft': 1 };
 export const DEFAULT_IR_VERSION = 8;
 
 function encodeAttribute(name: string, value: AttributeValue): Attribute {
@@ -64,18 +73,17 @@ function encodeAttribute(name: string, value: AttributeValue): Attribute {
       return { name, type: ATTRIBUTE_TYPE.FLOATS, floats: [...value.value] };
     case 'string':
       return { name, type: ATTRIBUTE_TYPE.STRING, s: Buffer.from(value.value, 'utf8') };
+    case 'graph':
+      return { name, type: ATTRIBUTE_TYPE.GRAPH, g: value.value.toGraph() };
   }
 }
 
-function valueInfo(name: string, type: ElementType, shape: readonly ShapeDim[]): ValueInfo {
+/** Without a shape, the value has an unknown rank (allowed for subgraph outputs). */
+function valueInfo(name: string, type: ElementType, shape?: readonly ShapeDim[]): ValueInfo {
+  const dim = shape?.map((d) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d }));
   return {
     name,
-    type: {
-      tensorType: {
-        elemType: elementTypeCode(type),
-        shape: { dim: shape.map((d) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d })) },
-      },
-    },
+    type: { tensorType: { elemType: elementTypeCode(type), ...(dim ? { shape: { dim } } : {}) } },
   };
 }
 
@@ -104,15 +112,39 @@ export class OnnxGraphBuilder {
   private readonly initializers: Tensor[] = [];
   private readonly nodes: Node[] = [];
   private readonly values = new Set<string>();
+  private readonly children: OnnxGraphBuilder[] = [];
   private generated = 0;
 
-  constructor(readonly graphName: string) {}
+  /** `parent` is the enclosing graph of a subgraph, whose values the subgraph's nodes may read. */
+  constructor(
+    readonly graphName: string,
+    private readonly parent?: OnnxGraphBuilder,
+  ) {}
+
+  /** Whether `name` is visible here: defined in this graph or in an enclosing one. */
+  private defines(name: string): boolean {
+    return this.values.has(name) || (this.parent?.defines(name) ?? false);
+  }
 
   private declare(name: string): string {
     if (!name) throw new RangeError('value names must not be empty');
-    if (this.values.has(name)) throw new RangeError(`value "${name}" is already defined`);
+    // ONNX forbids a subgraph to shadow a name of its enclosing graphs.
+    if (this.defines(name)) throw new RangeError(`value "${name}" is already defined`);
     this.values.add(name);
     return name;
+  }
+
+  /** A graph nested in this one (pass it with attr.graph); its nodes may use this graph's values. */
+  subgraph(name: string): OnnxGraphBuilder {
+    const child = new OnnxGraphBuilder(name, this);
+    this.children.push(child);
+    return child;
+  }
+
+  /** Non-default domains used by the nodes of this graph and of its subgraphs. */
+  private domains(): Set<string> {
+    const own = this.nodes.map((n) => n.domain ?? '').filter((d) => d !== '' && d !== 'ai.onnx');
+    return new Set([...own, ...this.children.flatMap((c) => [...c.domains()])]);
   }
 
   input(name: string, type: ElementType, shape: readonly ShapeDim[]): string {
@@ -137,7 +169,7 @@ export class OnnxGraphBuilder {
   /** Adds a node; returns its output names. Pass "" as an input to omit an optional input. */
   node(opType: string, inputs: readonly string[], options: NodeOptions = {}): string[] {
     for (const input of inputs) {
-      if (input !== '' && !this.values.has(input))
+      if (input !== '' && !this.defines(input))
         throw new RangeError(`${opType} input "${input}" is not defined`);
     }
     const index = this.nodes.length;
@@ -148,8 +180,9 @@ export class OnnxGraphBuilder {
         : [...requested];
     outputs.forEach((o) => this.declare(o));
     this.nodes.push({
-      name: options.name ?? `${opType}_${index}`,
+      name: options.name ?? `${this.parent ? `${this.graphName}_` : ''}${opType}_${index}`,
       opType,
+      ...(options.domain ? { domain: options.domain } : {}),
       input: [...inputs],
       output: outputs,
       attribute: Object.entries(options.attributes ?? {}).map(([n, v]) => encodeAttribute(n, v)),
@@ -171,32 +204,50 @@ export class OnnxGraphBuilder {
   uniqueName(prefix: string): string {
     let name: string;
     do name = `${prefix}_${this.generated++}`;
-    while (this.values.has(name));
+    while (this.defines(name));
     return name;
   }
 
-  output(name: string, type: ElementType, shape: readonly ShapeDim[]): void {
-    if (!this.values.has(name)) throw new RangeError(`output "${name}" is not produced by the graph`);
+  /** A graph output; a subgraph may leave the shape out (unknown rank) and may output an enclosing value. */
+  output(name: string, type: ElementType, shape?: readonly ShapeDim[]): void {
+    if (!this.defines(name)) throw new RangeError(`output "${name}" is not produced by the graph`);
+    if (!shape && !this.parent) throw new RangeError(`output "${name}" of the main graph needs a shape`);
     this.outputs.push(valueInfo(name, type, shape));
   }
 
-  toModel(options: ModelOptions = {}): Model {
+  toGraph(): Graph {
     if (this.outputs.length === 0) throw new RangeError(`graph "${this.graphName}" declares no outputs`);
+    return {
+      name: this.graphName,
+      node: this.nodes,
+      initializer: this.initializers,
+      input: this.inputs,
+      output: this.outputs,
+    };
+  }
+
+  private opsetImports(options: ModelOptions): { domain: string; version: number }[] {
+    const versions = { ...DEFAULT_DOMAIN_OPSETS, ...options.domainOpsets };
+    const others = [...this.domains()].sort().map((domain) => {
+      const version = versions[domain];
+      if (version === undefined) throw new RangeError(`no opset version given for domain "${domain}"`);
+      return { domain, version };
+    });
+    return [{ domain: '', version: options.opset ?? DEFAULT_OPSET }, ...others];
+  }
+
+  toModel(options: ModelOptions = {}): Model {
+    if (this.parent) throw new RangeError(`"${this.graphName}" is a subgraph: build the enclosing graph`);
+    const graph = this.toGraph();
     return {
       irVersion: options.irVersion ?? DEFAULT_IR_VERSION,
       producerName: options.producerName ?? 'polis',
       producerVersion: options.producerVersion ?? '0.1.0',
       modelVersion: options.modelVersion,
       docString: options.docString,
-      opsetImport: [{ domain: '', version: options.opset ?? DEFAULT_OPSET }],
+      opsetImport: this.opsetImports(options),
       metadataProps: Object.entries(options.metadata ?? {}).map(([key, value]) => ({ key, value })),
-      graph: {
-        name: this.graphName,
-        node: this.nodes,
-        initializer: this.initializers,
-        input: this.inputs,
-        output: this.outputs,
-      },
+      graph,
     };
   }
 

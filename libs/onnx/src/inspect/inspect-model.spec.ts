@@ -121,8 +121,19 @@ describe('inspectModel policy checks', () => {
     expect(inspectModel(gemmModel()).nodeCount).toBe(1);
   });
 
-  it.each([5, 6, 22])('rejects opset %i outside 7..21', (opset) => {
+  it.each([0, 23, 30])('rejects opset %i, outside what the runtime loads (1..22)', (opset) => {
     expect(codeOf(() => inspectModel(gemmModel({ opset })))).toBe('unsupported-opset');
+  });
+
+  it.each([1, 7, 22])('accepts opset %i by default: the runtime decides per kernel', (opset) => {
+    expect(inspectModel(gemmModel({ opset })).opsetImports[0].version).toBe(opset);
+  });
+
+  it('narrows the opset range to what the policy allows', () => {
+    const policy = { ...DEFAULT_ONNX_SUPPORT, minOpset: 13, maxOpset: 17 };
+    expect(codeOf(() => inspectModel(gemmModel({ opset: 12 }), policy))).toBe('unsupported-opset');
+    expect(codeOf(() => inspectModel(gemmModel({ opset: 18 }), policy))).toBe('unsupported-opset');
+    expect(inspectModel(gemmModel({ opset: 17 }), policy).nodeCount).toBe(1);
   });
 
   it('rejects a model that imports no default-domain opset', () => {
@@ -131,13 +142,21 @@ describe('inspectModel policy checks', () => {
     expect(codeOf(() => inspectModel(encodeModel(model)))).toBe('unsupported-opset');
   });
 
-  it('rejects operators the runtime policy does not list, including custom domains', () => {
-    expect(codeOf(() => inspectModel(gemmModel({ op: 'FancyGemm' })))).toBe('unsupported-operator');
+  it('leaves unknown and contrib operators to the runtime by default, and refuses those the policy denies', () => {
+    expect(inspectModel(gemmModel({ op: 'FancyGemm' })).operatorHistogram).toEqual({ FancyGemm: 1 });
     const model = decodeModel(gemmModel());
     model.graph!.node![0].domain = 'com.microsoft';
-    const insight = describeModel(encodeModel(model));
-    expect(insight.operatorHistogram).toEqual({ 'com.microsoft::Gemm': 1 });
-    expect(codeOf(() => inspectModel(encodeModel(model)))).toBe('unsupported-operator');
+    const bytes = encodeModel(model);
+    expect(inspectModel(bytes).operatorHistogram).toEqual({ 'com.microsoft::Gemm': 1 });
+    const byDomain = { ...DEFAULT_ONNX_SUPPORT, deniedDomains: ['com.microsoft'] };
+    expect(() => inspectModel(bytes, byDomain)).toThrow(
+      "operators denied by the registry's policy: com.microsoft::Gemm",
+    );
+    const byName = { ...DEFAULT_ONNX_SUPPORT, deniedOperators: ['Gemm'] };
+    expect(inspectModel(bytes, byName).nodeCount).toBe(1); // a contrib Gemm is another operator
+    expect(codeOf(() => inspectModel(gemmModel(), byName))).toBe('unsupported-operator');
+    const qualified = { ...DEFAULT_ONNX_SUPPORT, deniedOperators: ['com.microsoft::Gemm'] };
+    expect(codeOf(() => inspectModel(bytes, qualified))).toBe('unsupported-operator');
   });
 
   it('lists external data references and rejects them unless the policy allows them', () => {
@@ -173,8 +192,9 @@ describe('inspectModel policy checks', () => {
   });
 
   it('findSupportIssues lists every problem, most severe first', () => {
-    const insight = describeModel(gemmModel({ opset: 3, op: 'Mystery' }));
-    expect(findSupportIssues(insight, DEFAULT_ONNX_SUPPORT).map((i) => i.code)).toEqual([
+    const insight = describeModel(gemmModel({ opset: 30, op: 'Mystery' }));
+    const policy = { ...DEFAULT_ONNX_SUPPORT, deniedOperators: ['Mystery'] };
+    expect(findSupportIssues(insight, policy).map((i) => i.code)).toEqual([
       'unsupported-opset',
       'unsupported-operator',
     ]);

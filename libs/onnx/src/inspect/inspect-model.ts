@@ -1,8 +1,14 @@
 import { OnnxModelError, type OnnxModelErrorCode } from '../errors';
 import { decodeModel } from '../proto/codec';
 import { elementTypeName, type ElementType } from '../proto/element-types';
-import type { TypeInfo, ValueInfo } from '../proto/onnx-types';
-import { DEFAULT_ONNX_SUPPORT, isDefaultDomain, type OnnxSupportPolicy } from '../support';
+import type { Graph, Tensor, TypeInfo, ValueInfo } from '../proto/onnx-types';
+import {
+  DEFAULT_ONNX_SUPPORT,
+  isDefaultDomain,
+  operatorKey,
+  splitOperatorKey,
+  type OnnxSupportPolicy,
+} from '../support';
 import { analyseGraph } from './graph-analysis';
 import type { Dim, ModelInsight, ValueKind, ValueSignature } from './model-insight';
 import { externalReference, isExternal, tensorBytes } from './tensor-data';
@@ -28,8 +34,12 @@ function signature(value: ValueInfo): ValueSignature {
   };
 }
 
-function histogramKey(opType: string, domain: string | undefined): string {
-  return isDefaultDomain(domain) ? opType : `${domain}::${opType}`;
+/** The graph and every graph nested in its nodes' attributes, depth first. */
+function allGraphs(graph: Graph): Graph[] {
+  const nested = (graph.node ?? []).flatMap((node) =>
+    (node.attribute ?? []).flatMap((a) => [...(a.g ? [a.g] : []), ...(a.graphs ?? [])]),
+  );
+  return [graph, ...nested.flatMap(allGraphs)];
 }
 
 /**
@@ -42,12 +52,15 @@ export function describeModel(bytes: Uint8Array): ModelInsight {
   const nodes = graph?.node ?? [];
   if (!graph || nodes.length === 0) throw new OnnxModelError('empty-graph', 'the model graph has no nodes');
 
-  const initializers = graph.initializer ?? [];
-  const initializerNames = new Set(initializers.map((t) => t.name ?? ''));
+  const graphs = allGraphs(graph);
+  const initializerNames = new Set((graph.initializer ?? []).map((t) => t.name ?? ''));
+  const initializers: Tensor[] = graphs.flatMap((g) => g.initializer ?? []);
   const operatorHistogram: Record<string, number> = {};
-  for (const node of nodes) {
-    const key = histogramKey(node.opType ?? '', node.domain);
+  let nodeCount = 0;
+  for (const node of graphs.flatMap((g) => g.node ?? [])) {
+    const key = operatorKey(node.domain, node.opType ?? '');
     operatorHistogram[key] = (operatorHistogram[key] ?? 0) + 1;
+    nodeCount++;
   }
   const initializerBytes = initializers.reduce((sum, t) => sum + tensorBytes(t), 0);
   const cost = analyseGraph(graph);
@@ -63,13 +76,15 @@ export function describeModel(bytes: Uint8Array): ModelInsight {
     outputs: (graph.output ?? []).map(signature),
     initializerCount: initializers.length,
     initializerBytes,
-    nodeCount: nodes.length,
+    nodeCount,
+    subgraphCount: graphs.length - 1,
     operatorHistogram,
     estimatedFlops: cost.estimatedFlops,
     flopsByOperator: cost.flopsByOperator,
     unestimatedOperators: cost.unestimatedOperators,
     peakActivationBytes: cost.peakActivationBytes,
     estimatedPeakMemoryBytes: initializerBytes + cost.peakActivationBytes,
+    dataDependentEstimates: cost.dataDependent,
     externalData: initializers.filter(isExternal).map(externalReference),
   };
 }
@@ -107,6 +122,12 @@ function feedIssue(input: ValueSignature): string | undefined {
   return undefined;
 }
 
+function deniedOperators(keys: string[], policy: OnnxSupportPolicy): string[] {
+  const operators = new Set(policy.deniedOperators);
+  const domains = new Set(policy.deniedDomains);
+  return keys.filter((key) => operators.has(key) || domains.has(splitOperatorKey(key).domain)).sort();
+}
+
 /** Every reason, in order of severity, why the runtime under `policy` would not run this model. */
 export function findSupportIssues(insight: ModelInsight, policy: OnnxSupportPolicy): SupportIssue[] {
   const issues: SupportIssue[] = [];
@@ -123,11 +144,11 @@ export function findSupportIssues(insight: ModelInsight, policy: OnnxSupportPoli
       detail: `opset ${onnxOpset.version} is outside the supported range ${policy.minOpset}..${policy.maxOpset}`,
     });
   }
-  const unsupported = Object.keys(insight.operatorHistogram).filter((op) => !policy.operators.has(op));
-  if (unsupported.length > 0) {
+  const denied = deniedOperators(Object.keys(insight.operatorHistogram), policy);
+  if (denied.length > 0) {
     issues.push({
       code: 'unsupported-operator',
-      detail: `unsupported operators: ${unsupported.sort().join(', ')}`,
+      detail: `operators denied by the registry's policy: ${denied.join(', ')}`,
     });
   }
   for (const input of insight.inputs) {

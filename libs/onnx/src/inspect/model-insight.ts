@@ -26,6 +26,15 @@ export interface ExternalDataReference {
   length?: number;
 }
 
+/** An estimate that rests on values only known at run time: a loop's trip count, the branch an If takes. */
+export interface DataDependentEstimate {
+  /** Where the node sits: "If_0/then_branch/Loop_3". */
+  node: string;
+  opType: string;
+  /** What was assumed, with the bound used ("counted as the costlier then_branch ..., an upper bound"). */
+  assumption: string;
+}
+
 /** What the scheduler needs to know about a model, read without running it. */
 export interface ModelInsight {
   irVersion: number;
@@ -38,12 +47,19 @@ export interface ModelInsight {
   /** Graph inputs that must be fed (initializers listed as inputs are excluded). */
   inputs: ValueSignature[];
   outputs: ValueSignature[];
+  /** Initializers of the main graph and of every subgraph. */
   initializerCount: number;
   initializerBytes: number;
+  /** Nodes of the main graph and of every subgraph (If branches, Loop and Scan bodies), at any depth. */
   nodeCount: number;
-  /** Node count per operator; non-default domains are keyed "domain::OpType". */
+  /** Graphs nested in nodes' attributes, at any depth. */
+  subgraphCount: number;
+  /** Node count per operator, subgraphs included; non-default domains are keyed "domain::OpType". */
   operatorHistogram: Record<string, number>;
-  /** Estimated FLOPs for one inference with every symbolic dimension bound to 1. */
+  /**
+   * Estimated FLOPs for one inference with every symbolic dimension bound to 1, subgraphs included (a loop
+   * body times its trip count; the costlier branch of an If whose condition is not a constant).
+   */
   estimatedFlops: number;
   flopsByOperator: Record<string, number>;
   /** Operators whose cost or output shape could not be estimated (their FLOPs count as 0). */
@@ -52,5 +68,7 @@ export interface ModelInsight {
   peakActivationBytes: number;
   /** initializerBytes + peakActivationBytes: the working set of one inference, excluding runtime overhead. */
   estimatedPeakMemoryBytes: number;
+  /** The assumptions behind estimates that depend on run-time values, each with the bound it used. */
+  dataDependentEstimates: DataDependentEstimate[];
   externalData: ExternalDataReference[];
 }

@@ -354,3 +354,33 @@ export const OP_RULES: ReadonlyMap<string, Rule> = new Map<string, Rule>([
   ['Where', where],
   ['Gather', gather],
 ]);
+
+/** FusedMatMul computes alpha·op(A)·op(B): the MatMul cost once the transposes are applied to the shapes. */
+const fusedMatMul: Rule = (ctx) => {
+  const ab = known(ctx.inputs, 2);
+  if (!ab) return undefined;
+  const swap = (t: TensorInfo, flag: string): TensorInfo => {
+    if (!ctx.node.int(flag, 0) || t.dims.length < 2) return t;
+    const dims = [...t.dims];
+    [dims[dims.length - 2], dims[dims.length - 1]] = [dims[dims.length - 1], dims[dims.length - 2]];
+    return { ...t, dims };
+  };
+  return matMul({ ...ctx, inputs: [swap(ab[0], 'transA'), swap(ab[1], 'transB')] });
+};
+
+/** Shape and cost rules of common Microsoft contrib operators (domain com.microsoft), as optimised exports use. */
+export const CONTRIB_RULES: ReadonlyMap<string, Rule> = new Map<string, Rule>([
+  ['Gelu', unary(1)],
+  ['FastGelu', unary(1)],
+  ['QuickGelu', unary(1)],
+  ['BiasGelu', broadcasting()],
+  ['FusedMatMul', fusedMatMul],
+  ['FusedGemm', gemm],
+  ['FusedConv', conv], // Conv with its activation folded in; the activation's one FLOP per element is left out
+]);
+
+/** The rule for an operator of a domain, if the inspector knows one. */
+export function ruleFor(domain: string | undefined, opType: string): Rule | undefined {
+  if (domain === undefined || domain === '' || domain === 'ai.onnx') return OP_RULES.get(opType);
+  return domain === 'com.microsoft' ? CONTRIB_RULES.get(opType) : undefined;
+}

@@ -31,17 +31,18 @@ export function tensorBytes(tensor: Tensor): number {
   return bytesFor(type, elements);
 }
 
-/** The integer values of an int64/int32 tensor, for shape-carrying constants. */
+/** The integer values of an int64/int32 tensor (shape-carrying constants), or of a bool one as 0/1 (If conditions). */
 export function tensorInts(tensor: Tensor): number[] | undefined {
   const type = elementTypeName(tensor.dataType);
-  if (type !== 'int64' && type !== 'int32') return undefined;
+  if (type !== 'int64' && type !== 'int32' && type !== 'bool') return undefined;
   const listed = type === 'int64' ? tensor.int64Data : tensor.int32Data;
   if (listed && listed.length > 0) return listed;
   const raw = tensor.rawData;
   if (!raw) return [];
   const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
-  const width = type === 'int64' ? 8 : 4;
-  return Array.from({ length: Math.floor(raw.byteLength / width) }, (_, i) =>
-    width === 8 ? Number(view.getBigInt64(i * 8, true)) : view.getInt32(i * 4, true),
-  );
+  const width = type === 'int64' ? 8 : type === 'int32' ? 4 : 1;
+  return Array.from({ length: Math.floor(raw.byteLength / width) }, (_, i) => {
+    if (width === 8) return Number(view.getBigInt64(i * 8, true));
+    return width === 4 ? view.getInt32(i * 4, true) : view.getUint8(i);
+  });
 }

@@ -64,9 +64,11 @@ export const ATTRIBUTE_TYPE = {
   INT: 2,
   STRING: 3,
   TENSOR: 4,
+  GRAPH: 5,
   FLOATS: 6,
   INTS: 7,
   STRINGS: 8,
+  GRAPHS: 10,
 } as const;
 
 export interface Attribute {
@@ -76,9 +78,12 @@ export interface Attribute {
   i?: number;
   s?: Uint8Array;
   t?: Tensor;
+  /** A subgraph: the branches of If, the bodies of Loop and Scan. */
+  g?: Graph;
   floats?: number[];
   ints?: number[];
   strings?: Uint8Array[];
+  graphs?: Graph[];
 }
 
 export interface Node {
