@@ -109,11 +109,30 @@ describe('canary rollouts', () => {
         return s.rollout.phase === 'rolled-back' && s;
       });
       expect(rolledBack.rollout.reason).toMatch(
-        /1\.1\.0 breached its SLO: error rate 60\.0% over \d+ readings exceeds 5\.0%/,
+        /1\.1\.0 breached its SLO: error rate 60\.0% over \d+ readings exceeds 5\.0% at traffic-a/,
       );
       await eventually('every site on 1.0.0 again', () => allOn('1.0.0'));
-      expect(rolledBack.state).toBe('Degraded');
-      expect(rolledBack.reason).toMatch(/rolled back to 1\.0\.0/);
+      // The desired state names what runs again, with the failed version in its history: Ready, no PUT.
+      const settled = await eventually('desired state back on 1.0.0', async () => {
+        const d = (await h.api('GET', '/deployments/city')).json;
+        return d.model.version === '1.0.0' && d;
+      });
+      expect(settled.history).toEqual([
+        expect.objectContaining({
+          outcome: 'rolled-back',
+          version: '1.1.0',
+          rolledBackTo: '1.0.0',
+          cause: 'slo-breach',
+          siteId: 'traffic-a',
+          reason: expect.stringMatching(/error rate 60\.0%/),
+        }),
+      ]);
+      revision = settled.revision;
+      await eventually('Ready on 1.0.0', async () => (await h.status('city')).state === 'Ready');
+      const quarantined = (await h.api('GET', `/models/${MODEL}/versions/1.1.0`)).json.quarantined;
+      expect(quarantined).toMatchObject({ deploymentId: 'city', siteId: 'traffic-a' });
+      const listed = (await h.api('GET', '/models')).json.items.find((m: any) => m.name === MODEL);
+      expect(listed).toMatchObject({ latestVersion: '1.0.0', quarantinedVersions: 1 });
     } finally {
       clearInterval(watch);
       clearInterval(heartbeats);
@@ -122,9 +141,8 @@ describe('canary rollouts', () => {
   });
 
   it('pauses, resumes, and promotes a canary within its SLO to every site, one at a time', async () => {
-    await deploy('1.0.0'); // the version that runs: the rolled-back rollout is settled
-    await eventually('settled on 1.0.0', async () => (await h.status('city')).rollout.phase === 'complete');
-    await deploy('1.1.0');
+    expect((await h.status('city')).rollout).toMatchObject({ phase: 'complete', toVersion: '1.0.0' });
+    await deploy('1.1.0'); // still deployable on purpose, quarantined or not
     await eventually('canary running', async () => (await h.status('city')).rollout.updated.length === 1);
     beatEvery('1.1.0', 0);
 

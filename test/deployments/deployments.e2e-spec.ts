@@ -113,7 +113,7 @@ describe('deployments API and reconciliation', () => {
   it('updates only at the revision read (If-Match), and a deletion prunes the workloads everywhere', async () => {
     const current = await h.api('GET', '/deployments/congestion');
     const body = { ...current.json, replicasPerSite: 1 };
-    for (const field of ['revision', 'createdAt', 'updatedAt', 'status']) delete body[field];
+    for (const field of ['revision', 'createdAt', 'updatedAt', 'status', 'history']) delete body[field];
 
     expect((await h.api('PUT', '/deployments/congestion', body)).status).toBe(400);
     const stale = await h.api('PUT', '/deployments/congestion', body, {

@@ -100,6 +100,11 @@ describe('failover to the central site and return', () => {
     );
     // The other site was never touched.
     expect(copyOn('central-1', 'traffic-b')).toBeUndefined();
+    expect(
+      await h.metric('polis_deployment_failovers_total', { deployment: 'city', site: 'traffic-a' }),
+    ).toBe(1);
+    expect(await h.metric('polis_site_state', { site: 'traffic-a', state: 'unreachable' })).toBe(1);
+    expect(await h.metric('polis_deployment_site_state', { site: 'traffic-a', state: 'Offloaded' })).toBe(1);
 
     const returnedAt = Date.now();
     await site.start();
@@ -109,6 +114,10 @@ describe('failover to the central site and return', () => {
     expect(after?.uid).toBe(before?.uid);
     expect(after?.readyReplicas).toBe(1);
     await eventually('city Ready again', async () => (await h.status('city')).state === 'Ready');
+    expect(await h.metric('polis_deployment_returns_total', { deployment: 'city', site: 'traffic-a' })).toBe(
+      1,
+    );
+    expect(await h.metric('polis_deployment_offloads_total', { deployment: 'city' })).toBe(0);
   });
 
   it('fails a site whose nodes are all NotReady over, and removes the copy only once the site runs its own again', async () => {

@@ -203,6 +203,14 @@ export class DeploymentHarness {
     return site;
   }
 
+  /** A series' value in the control plane's /metrics (0 when absent); labels are matched as given. */
+  async metric(name: string, labels: Record<string, string> = {}): Promise<number> {
+    const text = await (await fetch(`${this.url}/metrics`)).text();
+    const wanted = Object.entries(labels).map(([k, v]) => `${k}="${v}"`);
+    const line = text.split('\n').find((l) => l.startsWith(`${name}{`) && wanted.every((w) => l.includes(w)));
+    return line === undefined ? 0 : Number(line.slice(line.lastIndexOf(' ') + 1));
+  }
+
   async status(id: string): Promise<any> {
     const reply = await this.api('GET', `/deployments/${id}/status`);
     if (reply.status !== 200) throw new Error(`status of ${id}: ${reply.text}`);

@@ -101,6 +101,17 @@ export interface ModelVersionRecord {
   /** Outcome of loading it in onnxruntime in an isolated process and running one inference. */
   smokeTest: { sessionCreated: true; inferenceOk: boolean; warning?: string; latencyMs: number };
   deprecated?: { at: string; reason: string };
+  /** The version failed at runtime (a rollout rolled it back on its SLO): not offered as the latest. */
+  quarantined?: ModelQuarantine;
+}
+
+/** Where and why a version failed at runtime. */
+export interface ModelQuarantine {
+  at: string;
+  reason: string;
+  /** The deployment whose rollout found it, and the site whose runners breached. */
+  deploymentId?: string;
+  siteId?: string;
 }
 
 /** Published on the inference subject after each inference. */

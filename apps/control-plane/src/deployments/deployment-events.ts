@@ -3,9 +3,22 @@ import { Observable, Subject } from 'rxjs';
 import { APP_CONFIG, type AppConfig } from '../config';
 import { NatsClient } from '../nats';
 import type { DeploymentState } from './status';
-import type { RolloutPhase } from './rollout';
+import type { RolloutCause, RolloutPhase } from './rollout';
 
-type EventBody =
+/** A change of where a target site's replicas run (see serving-changes.ts). */
+export interface ServingChangeEvent {
+  type: 'failover' | 'offload' | 'return';
+  deploymentId: string;
+  /** The target site whose replicas moved. */
+  siteId: string;
+  /** Where they run now: central sites (failover, offload) or the site itself (return). */
+  runsOn: string[];
+  /** What those replicas run. */
+  version: string;
+  reason: string;
+}
+
+export type EventBody =
   | { type: 'created' | 'updated'; deploymentId: string; revision: number }
   | { type: 'deleted'; deploymentId: string }
   | { type: 'status'; deploymentId: string; state: DeploymentState; reason?: string }
@@ -13,9 +26,38 @@ type EventBody =
       type: 'rollout';
       deploymentId: string;
       phase: RolloutPhase;
+      /** The phase it left; absent when a new rollout starts. */
+      previousPhase?: RolloutPhase;
       fromVersion: string | null;
       toVersion: string;
       reason?: string;
+      cause?: RolloutCause;
+      /** The site whose heartbeats breached, when that rolled it back. */
+      siteId?: string;
+    }
+  | {
+      /** Sites switched to the new version in one step of a rollout. */
+      type: 'rollout-step';
+      deploymentId: string;
+      siteIds: string[];
+      fromVersion: string | null;
+      toVersion: string;
+    }
+  | {
+      /** A version rolled back on its SLO is marked in the registry. */
+      type: 'quarantined';
+      deploymentId: string;
+      model: string;
+      version: string;
+      siteId?: string;
+      reason: string;
+    }
+  | ServingChangeEvent
+  | {
+      /** A reconcile pass, or its plan, failed; the previous plan and objects stay. */
+      type: 'reconcile-failed';
+      stage: 'pass' | 'plan';
+      error: string;
     }
   | {
       type: 'planned';

@@ -53,11 +53,22 @@ const acceleratorsSchema = z
   .refine((devices) => Object.keys(devices).length <= 1, 'at most one kind of accelerator')
   .refine((devices) => Object.keys(devices).length >= 1, 'name an accelerator, or leave the field out');
 
+/** How the new version's heartbeats are judged while it rolls out, whatever the strategy. */
+const sloFields = {
+  /** Share of failed inferences (over what the heartbeats report) that rolls the rollout back. */
+  maxErrorRate: z.number().min(0).max(1).default(0.05),
+  /** Inferences a site's heartbeats must cover before its error rate is judged. */
+  minInferences: z.number().int().min(1).max(1_000_000).default(20),
+  /** Stop at the first site that does not become Ready in time (instead of going on without it). */
+  failFast: z.boolean().default(true),
+};
+
 const rolling = z
   .object({
     strategy: z.literal('rolling'),
-    /** Stop at the first site that does not become Ready in time (instead of going on without it). */
-    failFast: z.boolean().default(true),
+    /** How long each site must run the new version Ready and within its SLO before the next one switches. */
+    analysisMs: z.number().int().min(0).max(86_400_000).default(30_000),
+    ...sloFields,
   })
   .strict();
 
@@ -68,11 +79,7 @@ const canary = z
     canaryPercent: z.number().int().min(1).max(100).default(10),
     /** How long the canary sites must run the new version within its SLO before the others follow. */
     analysisMs: z.number().int().min(0).max(86_400_000).default(60_000),
-    /** Share of failed inferences (over what the heartbeats report) that rolls the canary back. */
-    maxErrorRate: z.number().min(0).max(1).default(0.05),
-    /** Inferences the heartbeats must cover before the error rate is judged. */
-    minInferences: z.number().int().min(1).max(1_000_000).default(20),
-    failFast: z.boolean().default(true),
+    ...sloFields,
   })
   .strict();
 
@@ -128,14 +135,43 @@ export type DeploymentSpecBody = z.infer<typeof createDeploymentSchema>;
 export type RolloutPolicy = z.infer<typeof rolloutSchema>;
 export type DeploymentToleration = z.infer<typeof tolerationSchema>;
 
+/** Entries of a deployment's history kept: the most recent ones. */
+export const MAX_HISTORY = 20;
+
+/**
+ * A version that was rolled back, and why: the desired state then names the version that runs again, and
+ * this entry keeps the failed one. `rolloutStartedAt` identifies the rollout, so recording it is idempotent.
+ */
+export const historyEntrySchema = z
+  .object({
+    at: z.string(),
+    outcome: z.literal('rolled-back'),
+    version: z.string(),
+    rolledBackTo: z.string(),
+    cause: z.enum(['slo-breach', 'not-ready', 'operator']),
+    reason: z.string(),
+    /** The site whose runners breached the SLO, when heartbeats were the cause. */
+    siteId: z.string().optional(),
+    rolloutStartedAt: z.number(),
+  })
+  .strict();
+export type DeploymentHistoryEntry = z.infer<typeof historyEntrySchema>;
+
 /** What the bucket stores per deployment. */
 export const storedDeploymentSchema = z
-  .object({ spec: createDeploymentSchema, createdAt: z.string(), updatedAt: z.string() })
+  .object({
+    spec: createDeploymentSchema,
+    createdAt: z.string(),
+    updatedAt: z.string(),
+    history: z.array(historyEntrySchema).max(MAX_HISTORY).default([]),
+  })
   .strict();
 export type StoredDeployment = z.infer<typeof storedDeploymentSchema>;
 
 export interface DeploymentRecord {
   spec: DeploymentSpecBody;
+  /** Rolled-back versions, oldest first. */
+  history: DeploymentHistoryEntry[];
   /** JetStream KV revision of the record: the ETag / If-Match value. */
   revision: number;
   createdAt: string;

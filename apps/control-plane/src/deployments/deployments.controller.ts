@@ -35,6 +35,7 @@ const eventsQuerySchema = z.object({ since: z.coerce.number().int().min(0).optio
 
 type DeploymentView = DeploymentRecord['spec'] & {
   revision: number;
+  history: DeploymentRecord['history'];
   createdAt: string;
   updatedAt: string;
   status: { state: DeploymentStatusView['state']; reason?: string };
@@ -159,6 +160,7 @@ export class DeploymentsController {
     return {
       ...record.spec,
       revision: record.revision,
+      history: record.history,
       createdAt: record.createdAt,
       updatedAt: record.updatedAt,
       status: { state: status.state, reason: status.reason },

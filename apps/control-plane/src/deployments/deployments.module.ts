@@ -1,8 +1,11 @@
 import { Module } from '@nestjs/common';
+import { MetricsRegistry } from '../metrics';
 import { ModelsModule } from '../models';
-import { SitesModule } from '../sites';
+import { SiteMonitor, SiteRegistry, SitesModule } from '../sites';
 import { ClusterFleet } from './cluster-fleet';
 import { DeploymentEvents } from './deployment-events';
+import { DeploymentMetrics } from './deployment-metrics';
+import { DeploymentTelemetry } from './deployment-telemetry.service';
 import { DeploymentsController } from './deployments.controller';
 import { DesiredStateStore } from './desired-state.store';
 import { HeartbeatMonitor } from './heartbeat-monitor.service';
@@ -13,6 +16,7 @@ import { ReconcileTriggers } from './reconcile-triggers';
 import { DeploymentReconciler } from './reconcile.service';
 import { StatusBoard } from './status-board';
 import { RolloutController } from './rollout-controller.service';
+import { RollbackSettler } from './rollback-settler.service';
 import { RolloutStore } from './rollout.store';
 import { ServingStream } from './serving-stream';
 
@@ -25,6 +29,7 @@ import { ServingStream } from './serving-stream';
     RolloutStore,
     HeartbeatMonitor,
     RolloutController,
+    RollbackSettler,
     ModelCatalog,
     PlannerService,
     ClusterFleet,
@@ -32,6 +37,28 @@ import { ServingStream } from './serving-stream';
     StatusBoard,
     ReconcileTriggers,
     ReconcileLoop,
+    {
+      provide: DeploymentMetrics,
+      inject: [MetricsRegistry, StatusBoard, ClusterFleet, SiteRegistry, SiteMonitor],
+      useFactory: (
+        metrics: MetricsRegistry,
+        board: StatusBoard,
+        fleet: ClusterFleet,
+        sites: SiteRegistry,
+        monitor: SiteMonitor,
+      ) =>
+        new DeploymentMetrics(metrics.registry, {
+          sites: () =>
+            sites.list().map(({ site }) => ({ siteId: site.id, state: monitor.status(site.id).state })),
+          deployments: () => board.all(),
+          applyFailures: () =>
+            sites.list().map(({ site }) => ({
+              siteId: site.id,
+              failures: fleet.get(site.id)?.failures().length ?? 0,
+            })),
+        }),
+    },
+    DeploymentTelemetry,
   ],
   controllers: [DeploymentsController],
   exports: [DesiredStateStore, StatusBoard, DeploymentEvents],

@@ -7,11 +7,15 @@ import { NatsClient } from '../nats';
 import { DeploymentEvents } from './deployment-events';
 import {
   deploymentIdSchema,
+  MAX_HISTORY,
   storedDeploymentSchema,
+  type DeploymentHistoryEntry,
   type DeploymentRecord,
   type DeploymentSpecBody,
   type StoredDeployment,
 } from './deployment.schema';
+
+const CAS_ATTEMPTS = 5;
 
 export function deploymentBucket(prefix: string): string {
   return `${prefix}_deployments`;
@@ -71,7 +75,7 @@ export class DesiredStateStore implements OnModuleInit, OnModuleDestroy {
   async create(spec: DeploymentSpecBody): Promise<DeploymentRecord> {
     if (this.cache.has(spec.id)) throw new PolisError('conflict', `deployment "${spec.id}" already exists`);
     const now = new Date().toISOString();
-    const stored: StoredDeployment = { spec, createdAt: now, updatedAt: now };
+    const stored: StoredDeployment = { spec, createdAt: now, updatedAt: now, history: [] };
     try {
       const revision = await this.kv.create(spec.id, encode(stored));
       return this.remember(stored, revision);
@@ -92,6 +96,7 @@ export class DesiredStateStore implements OnModuleInit, OnModuleDestroy {
       spec,
       createdAt: current.createdAt,
       updatedAt: new Date().toISOString(),
+      history: current.history,
     };
     try {
       const revision = await this.kv.update(id, encode(stored), expectedRevision);
@@ -106,6 +111,31 @@ export class DesiredStateStore implements OnModuleInit, OnModuleDestroy {
         },
       );
     }
+  }
+
+  /**
+   * After a rollback the desired state names the version that runs again, and the failed one goes into the
+   * history. Only while the desired state still names the failed version (an operator may have chosen
+   * another since); recording the same rollout twice changes nothing. Compare-and-set, retried on a race.
+   */
+  async recordRollback(id: string, entry: DeploymentHistoryEntry): Promise<DeploymentRecord | undefined> {
+    for (let attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
+      const current = this.find(id);
+      if (!current || current.spec.model.version !== entry.version) return current;
+      if (current.history.some((h) => h.rolloutStartedAt === entry.rolloutStartedAt)) return current;
+      const stored: StoredDeployment = {
+        spec: { ...current.spec, model: { ...current.spec.model, version: entry.rolledBackTo } },
+        createdAt: current.createdAt,
+        updatedAt: entry.at,
+        history: [...current.history, entry].slice(-MAX_HISTORY),
+      };
+      try {
+        return this.remember(stored, await this.kv.update(id, encode(stored), current.revision));
+      } catch {
+        await this.refresh(id); // another writer was first: look at what it wrote
+      }
+    }
+    throw new PolisError('conflict', `deployment "${id}" kept changing while recording its rollback`);
   }
 
   async remove(id: string, expectedRevision?: number): Promise<void> {
@@ -126,6 +156,13 @@ export class DesiredStateStore implements OnModuleInit, OnModuleDestroy {
       );
     }
     this.forget(id);
+  }
+
+  private async refresh(id: string): Promise<void> {
+    const entry = await this.kv.get(id);
+    if (!entry || entry.operation !== 'PUT') return;
+    const parsed = storedDeploymentSchema.safeParse(parseStoredJson(entry.string()));
+    if (parsed.success) this.remember(parsed.data, entry.revision);
   }
 
   /** Caches a write; the event comes from here or from the watch, whichever sees the revision first. */

@@ -24,10 +24,16 @@ export class HeartbeatMonitor implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(HeartbeatMonitor.name);
   private readonly beats = new Map<string, Received[]>();
   private readonly received = new Subject<string>();
+  private readonly accepted = new Subject<Heartbeat>();
+  private readonly refused = new Subject<void>();
   private subscription?: Subscription;
   private malformed = 0;
   /** Ids of deployments a heartbeat just arrived for. */
   readonly received$: Observable<string> = this.received.asObservable();
+  /** Every valid heartbeat, as received (for the runner metrics). */
+  readonly beats$: Observable<Heartbeat> = this.accepted.asObservable();
+  /** One per malformed heartbeat. */
+  readonly malformed$: Observable<void> = this.refused.asObservable();
 
   constructor(
     private readonly nats: NatsClient,
@@ -74,6 +80,7 @@ export class HeartbeatMonitor implements OnModuleInit, OnModuleDestroy {
     }
     if (!parsed?.success) {
       this.malformed += 1;
+      this.refused.next();
       if (this.malformed === 1 || this.malformed % 1000 === 0)
         this.logger.warn({ event: 'heartbeat-malformed', count: this.malformed });
       return;
@@ -83,5 +90,6 @@ export class HeartbeatMonitor implements OnModuleInit, OnModuleDestroy {
     kept.push({ at: now, beat: parsed.data });
     this.beats.set(id, kept.slice(-MAX_BEATS_PER_DEPLOYMENT));
     this.received.next(id);
+    this.accepted.next(parsed.data);
   }
 }

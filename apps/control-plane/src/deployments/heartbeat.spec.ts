@@ -1,13 +1,13 @@
 import { assessHeartbeats, heartbeatSchema, owningDeploymentId, type Heartbeat } from './heartbeat';
 
 function beat(
-  overrides: { instance?: string; inferences?: number; errors?: number; p99?: number } = {},
+  overrides: { instance?: string; inferences?: number; errors?: number; p99?: number; siteId?: string } = {},
 ): Heartbeat {
   return {
     ts: 0,
     instance: overrides.instance ?? 'r0',
     deploymentId: 'd',
-    siteId: 'a',
+    siteId: overrides.siteId ?? 'a',
     model: { name: 'm', version: '2.0.0' },
     throughput: { inferences: overrides.inferences ?? 100 },
     errors: { inference: overrides.errors ?? 0, lateReading: 0 },
@@ -28,8 +28,17 @@ describe(assessHeartbeats.name, () => {
       [beat({ inferences: 90, errors: 4 }), beat({ inferences: 90, errors: 16 })],
       LIMITS,
     );
-    expect(reason).toBe('error rate 10.0% over 200 readings exceeds 5.0%');
+    expect(reason).toEqual({ siteId: 'a', reason: 'error rate 10.0% over 200 readings exceeds 5.0% at a' });
     expect(assessHeartbeats([beat({ inferences: 96, errors: 4 })], LIMITS)).toBeUndefined();
+  });
+
+  it('judges each site on its own runners: healthy sites do not dilute a failing one', () => {
+    const healthy = Array.from({ length: 20 }, () => beat({ siteId: 'a', inferences: 100 }));
+    const failing = beat({ siteId: 'b', inferences: 0, errors: 30 });
+    expect(assessHeartbeats([...healthy, failing], LIMITS)).toEqual({
+      siteId: 'b',
+      reason: 'error rate 100.0% over 30 readings exceeds 5.0% at b',
+    });
   });
 
   it('breaches on p99 over the SLO only for two intervals in a row of the same runner', () => {
@@ -39,9 +48,10 @@ describe(assessHeartbeats.name, () => {
     expect(
       assessHeartbeats([beat({ p99: 80, instance: 'r0' }), beat({ p99: 80, instance: 'r1' })], LIMITS),
     ).toBeUndefined();
-    expect(assessHeartbeats([beat({ p99: 80 }), beat({ p99: 81 })], LIMITS)).toBe(
-      'p99 latency 81.0 ms on a exceeds the 50 ms SLO',
-    );
+    expect(assessHeartbeats([beat({ p99: 80 }), beat({ p99: 81 })], LIMITS)).toEqual({
+      siteId: 'a',
+      reason: 'p99 latency 81.0 ms on a exceeds the 50 ms SLO',
+    });
     expect(
       assessHeartbeats([beat({ p99: 80 }), beat({ p99: 81 })], { ...LIMITS, latencySloMs: undefined }),
     ).toBeUndefined();

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { SloBreach } from './rollout';
 
 /**
  * The part of the runtime's heartbeat (`<prefix>.heartbeat.<siteId>.<instance>`) rollouts judge by. The
@@ -41,11 +42,22 @@ export interface SloLimits {
 const P99_BREACHES_IN_A_ROW = 2;
 
 /**
- * Whether the heartbeats of one version (oldest first) breach the SLO, and why. Failures are every error
- * the runtime counts (inference failures, malformed or late readings, dropped results): each is a reading
- * the model did not turn into a result.
+ * Whether the heartbeats of one version (oldest first) breach the SLO, where and why. Each site is judged on
+ * its own runners, so a site that fails every inference is not averaged away by healthy ones. Failures are
+ * every error the runtime counts (inference failures, malformed or late readings, dropped results): each is
+ * a reading the model did not turn into a result.
  */
-export function assessHeartbeats(beats: readonly Heartbeat[], limits: SloLimits): string | undefined {
+export function assessHeartbeats(beats: readonly Heartbeat[], limits: SloLimits): SloBreach | undefined {
+  const bySite = new Map<string, Heartbeat[]>();
+  for (const beat of beats) bySite.set(beat.siteId, [...(bySite.get(beat.siteId) ?? []), beat]);
+  for (const [siteId, siteBeats] of [...bySite].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    const reason = errorRateBreach(siteBeats, limits) ?? latencyBreach(siteBeats, limits);
+    if (reason !== undefined) return { siteId, reason };
+  }
+  return undefined;
+}
+
+function errorRateBreach(beats: readonly Heartbeat[], limits: SloLimits): string | undefined {
   let inferences = 0;
   let failures = 0;
   for (const beat of beats) {
@@ -53,19 +65,20 @@ export function assessHeartbeats(beats: readonly Heartbeat[], limits: SloLimits)
     failures += Object.values(beat.errors).reduce((sum, n) => sum + n, 0);
   }
   const total = inferences + failures;
-  if (total >= limits.minInferences && failures / total > limits.maxErrorRate) {
-    const rate = ((failures / total) * 100).toFixed(1);
-    return `error rate ${rate}% over ${total} readings exceeds ${(limits.maxErrorRate * 100).toFixed(1)}%`;
-  }
-  if (limits.latencySloMs !== undefined) {
-    const inARow = new Map<string, number>();
-    for (const beat of beats) {
-      const slow = beat.throughput.inferences > 0 && beat.latencyMs.p99 > limits.latencySloMs;
-      const count = slow ? (inARow.get(beat.instance) ?? 0) + 1 : 0;
-      inARow.set(beat.instance, count);
-      if (count >= P99_BREACHES_IN_A_ROW)
-        return `p99 latency ${beat.latencyMs.p99.toFixed(1)} ms on ${beat.siteId} exceeds the ${limits.latencySloMs} ms SLO`;
-    }
+  if (total < limits.minInferences || failures / total <= limits.maxErrorRate) return undefined;
+  const rate = ((failures / total) * 100).toFixed(1);
+  return `error rate ${rate}% over ${total} readings exceeds ${(limits.maxErrorRate * 100).toFixed(1)}% at ${beats[0].siteId}`;
+}
+
+function latencyBreach(beats: readonly Heartbeat[], limits: SloLimits): string | undefined {
+  if (limits.latencySloMs === undefined) return undefined;
+  const inARow = new Map<string, number>();
+  for (const beat of beats) {
+    const slow = beat.throughput.inferences > 0 && beat.latencyMs.p99 > limits.latencySloMs;
+    const count = slow ? (inARow.get(beat.instance) ?? 0) + 1 : 0;
+    inARow.set(beat.instance, count);
+    if (count >= P99_BREACHES_IN_A_ROW)
+      return `p99 latency ${beat.latencyMs.p99.toFixed(1)} ms on ${beat.siteId} exceeds the ${limits.latencySloMs} ms SLO`;
   }
   return undefined;
 }

@@ -38,7 +38,7 @@ const spec: DeploymentSpecBody = {
   replicasPerSite: 1,
   priority: 3,
   policy: 'edge-preferred',
-  rollout: { strategy: 'rolling', failFast: true },
+  rollout: { strategy: 'rolling', analysisMs: 30_000, maxErrorRate: 0.05, minInferences: 20, failFast: true },
 };
 
 describe(modelRequirements.name, () => {

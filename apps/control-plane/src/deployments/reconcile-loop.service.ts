@@ -10,6 +10,7 @@ import { APP_CONFIG, type AppConfig } from '../config';
 import { DeploymentEvents } from './deployment-events';
 import { ReconcileTriggers } from './reconcile-triggers';
 import { DeploymentReconciler, type PassResult } from './reconcile.service';
+import { servingChanges, servingOf, type Serving } from './serving-changes';
 import { StatusBoard } from './status-board';
 
 /** Time-driven steps (canary analysis, progress deadlines) are checked at least this often. */
@@ -30,6 +31,12 @@ export class ReconcileLoop implements OnApplicationBootstrap, OnModuleDestroy {
   private running?: Promise<void>;
   private again = false;
   private stopped = false;
+  /** How each (deployment, target site) was served by the last plan: failovers and returns are changes of it. */
+  private serving = new Map<string, Serving>();
+  private readonly failures: Record<'pass' | 'plan', string | undefined> = {
+    pass: undefined,
+    plan: undefined,
+  };
 
   constructor(
     private readonly reconciler: DeploymentReconciler,
@@ -85,6 +92,7 @@ export class ReconcileLoop implements OnApplicationBootstrap, OnModuleDestroy {
           this.publish(await this.reconciler.pass(now));
         } catch (error) {
           this.logger.error({ event: 'reconcile-pass-failed', error: String(error) });
+          this.failing('pass', String(error));
         }
         this.scheduleLossCheck(now);
       } while (this.again && !this.stopped);
@@ -103,9 +111,24 @@ export class ReconcileLoop implements OnApplicationBootstrap, OnModuleDestroy {
         unplaced: stats.unplaced,
         moved: outcome.moved,
       });
+      const serving = servingOf(outcome.plan, outcome.lostSites);
+      for (const change of servingChanges(this.serving, serving, (id, site) =>
+        this.reconciler.servingVersion(id, site),
+      ))
+        this.events.emit(change);
+      this.serving = serving;
     }
+    this.failing('plan', outcome.error);
+    this.failing('pass', undefined);
     for (const { record, status } of statuses) this.board.publish(record, status);
     this.board.retain(new Set(statuses.map((s) => s.record.spec.id)));
+  }
+
+  /** Announces a failure when it starts or its message changes, not on every pass it lasts. */
+  private failing(stage: 'pass' | 'plan', error: string | undefined): void {
+    if (this.failures[stage] === error) return;
+    this.failures[stage] = error;
+    if (error !== undefined) this.events.emit({ type: 'reconcile-failed', stage, error });
   }
 
   private scheduleLossCheck(now: number): void {

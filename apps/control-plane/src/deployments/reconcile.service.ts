@@ -97,6 +97,11 @@ export class DeploymentReconciler {
     }
   }
 
+  /** The version the workloads serving `siteId` run for deployment `id` (during a rollout, per site). */
+  servingVersion(id: string, siteId: string): string {
+    return this.versionOf(this.store.list(), id, siteId);
+  }
+
   private versionOf(deployments: readonly DeploymentRecord[], id: string, siteId: string): string {
     const record = deployments.find((d) => d.spec.id === id);
     return this.rollouts.versionFor(id, record?.spec.model.version ?? '', siteId);

@@ -18,7 +18,9 @@ import {
   versionFor,
   type RolloutState,
 } from './rollout';
+import { rolloutEvents } from './rollout-events';
 import { RolloutStore } from './rollout.store';
+import { RollbackSettler } from './rollback-settler.service';
 
 /**
  * Drives each deployment's rollout: starts one when the desired version changes, advances it on what the
@@ -35,6 +37,7 @@ export class RolloutController {
     private readonly store: RolloutStore,
     private readonly heartbeats: HeartbeatMonitor,
     private readonly events: DeploymentEvents,
+    private readonly settler: RollbackSettler,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -76,14 +79,14 @@ export class RolloutController {
     },
   ): RolloutState {
     const current = this.prepare(spec, observation.targets, observation.now);
-    const breach =
-      spec.rollout.strategy === 'canary' && ACTIVE_PHASES.includes(current.phase)
-        ? assessHeartbeats(this.heartbeats.beatsFor(spec.id, current.toVersion, current.startedAt), {
-            maxErrorRate: spec.rollout.maxErrorRate,
-            minInferences: spec.rollout.minInferences,
-            latencySloMs: observation.latencySloMs,
-          })
-        : undefined;
+    // Every strategy is judged: a version that fails at runtime must not reach the next site.
+    const breach = ACTIVE_PHASES.includes(current.phase)
+      ? assessHeartbeats(this.heartbeats.beatsFor(spec.id, current.toVersion, current.startedAt), {
+          maxErrorRate: spec.rollout.maxErrorRate,
+          minInferences: spec.rollout.minInferences,
+          latencySloMs: observation.latencySloMs,
+        })
+      : undefined;
     const next = advanceRollout(
       current,
       spec.rollout,
@@ -93,6 +96,8 @@ export class RolloutController {
       },
     );
     this.save(spec.id, current, next);
+    // Looked at on every pass, so a rollback a restart interrupted is settled by the next process.
+    this.settler.settle(spec, next);
     return next;
   }
 
@@ -136,19 +141,6 @@ export class RolloutController {
   private save(id: string, before: RolloutState | undefined, after: RolloutState): void {
     if (before === after) return;
     this.store.set(id, after);
-    if (
-      before?.phase === after.phase &&
-      before.toVersion === after.toVersion &&
-      before.reason === after.reason
-    )
-      return;
-    this.events.emit({
-      type: 'rollout',
-      deploymentId: id,
-      phase: after.phase,
-      fromVersion: after.fromVersion,
-      toVersion: after.toVersion,
-      reason: after.reason,
-    });
+    for (const event of rolloutEvents(id, before, after)) this.events.emit(event);
   }
 }

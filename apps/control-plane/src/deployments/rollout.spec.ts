@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import type { RolloutPolicy } from './deployment.schema';
 import {
   advanceRollout,
@@ -5,16 +6,21 @@ import {
   newRollout,
   pauseRollout,
   resumeRollout,
+  rollbackHistoryEntry,
   rollBack,
   RolloutCommandError,
   startRollout,
+  type SloBreach,
   versionFor,
   type RolloutState,
 } from './rollout';
 
 const SITES = ['a', 'b', 'c', 'd'];
 const LIMITS = { progressDeadlineMs: 10_000 };
-const ROLLING: RolloutPolicy = { strategy: 'rolling', failFast: true };
+const SLO = { maxErrorRate: 0.05, minInferences: 20 };
+/** Sites move on as soon as they are Ready: the analysis period is tested on its own below. */
+const ROLLING: RolloutPolicy = { strategy: 'rolling', analysisMs: 0, failFast: true, ...SLO };
+const ANALYSED: RolloutPolicy = { strategy: 'rolling', analysisMs: 3_000, failFast: true, ...SLO };
 const CANARY: RolloutPolicy = {
   strategy: 'canary',
   canaryPercent: 25,
@@ -29,7 +35,7 @@ function step(
   state: RolloutState,
   policy: RolloutPolicy,
   now: number,
-  options: { notReady?: string[]; breach?: string } = {},
+  options: { notReady?: string[]; breach?: SloBreach } = {},
 ): RolloutState {
   return advanceRollout(
     state,
@@ -115,7 +121,7 @@ describe('rolling per site', () => {
   });
 
   it('without failFast, goes on past a site that misses its deadline and records it', () => {
-    const lenient: RolloutPolicy = { strategy: 'rolling', failFast: false };
+    const lenient: RolloutPolicy = { ...ROLLING, failFast: false };
     let state = step(
       startRollout(newRollout('1.0.0', 0), '2.0.0', lenient, { targets: SITES, now: 0 }),
       lenient,
@@ -125,6 +131,110 @@ describe('rolling per site', () => {
     expect(state).toMatchObject({ phase: 'rolling', failedSites: ['a'] });
     state = step(state, lenient, LIMITS.progressDeadlineMs + 1, { notReady: ['a'] });
     expect(state.updated).toEqual(['a', 'b']);
+  });
+});
+
+describe('rolling with an analysis period', () => {
+  const start = () => startRollout(newRollout('1.0.0', 0), '2.0.0', ANALYSED, { targets: SITES, now: 0 });
+
+  it('moves to the next site only once the current one ran Ready for the analysis period', () => {
+    let state = step(start(), ANALYSED, 0);
+    expect(state.updated).toEqual(['a']);
+    state = step(state, ANALYSED, 1_000); // a Ready from here
+    expect(state.readySince).toEqual({ a: 1_000 });
+    expect(step(state, ANALYSED, 3_999)).toBe(state);
+    state = step(state, ANALYSED, 4_000);
+    expect(state.updated).toEqual(['a', 'b']);
+    expect(state.switchedAt.b).toBe(4_000);
+  });
+
+  it('starts the period again when the site stops being Ready during it', () => {
+    let state = step(step(start(), ANALYSED, 0), ANALYSED, 1_000);
+    state = step(state, ANALYSED, 2_000, { notReady: ['a'] });
+    expect(state.readySince).toEqual({});
+    state = step(state, ANALYSED, 2_500);
+    expect(step(state, ANALYSED, 5_000).updated).toEqual(['a']);
+    expect(step(state, ANALYSED, 5_500).updated).toEqual(['a', 'b']);
+  });
+
+  it('judges the last site too before completing', () => {
+    let state = start();
+    for (let now = 0; state.updated.length < SITES.length; now += 1_000) state = step(state, ANALYSED, now);
+    const last = state;
+    expect(last.phase).toBe('rolling');
+    const breached = step(step(last, ANALYSED, 20_000), ANALYSED, 21_000, {
+      breach: { siteId: 'd', reason: 'error rate 100.0%' },
+    });
+    expect(breached).toMatchObject({ phase: 'rolled-back', cause: 'slo-breach', breach: { siteId: 'd' } });
+    expect(versions(breached)).toEqual(['1.0.0', '1.0.0', '1.0.0', '1.0.0']);
+  });
+
+  it('a breach at the first site rolls it back before any other site switched', () => {
+    const state = step(step(start(), ANALYSED, 0), ANALYSED, 1_000);
+    const breached = step(state, ANALYSED, 2_000, { breach: { siteId: 'a', reason: 'error rate 100.0%' } });
+    expect(breached.phase).toBe('rolled-back');
+    expect(breached.updated).toEqual(['a']);
+    expect(versions(breached)).toEqual(['1.0.0', '1.0.0', '1.0.0', '1.0.0']);
+  });
+});
+
+describe('rollout invariants (property)', () => {
+  const policies = fc.constantFrom<RolloutPolicy>(ROLLING, ANALYSED, CANARY, {
+    ...ANALYSED,
+    failFast: false,
+  });
+  const observations = fc.array(
+    fc.record({
+      dt: fc.integer({ min: 0, max: 4_000 }),
+      notReady: fc.subarray(SITES),
+      breach: fc.option(fc.constantFrom<SloBreach>({ siteId: 'b', reason: 'bad' }), { freq: 15 }),
+    }),
+    { maxLength: 60 },
+  );
+
+  it('every site runs one of the two versions; a rollback puts all on the old one and stays there', () => {
+    fc.assert(
+      fc.property(policies, observations, (policy, steps) => {
+        let state = startRollout(newRollout('1.0.0', 0), '2.0.0', policy, { targets: SITES, now: 0 });
+        let now = 0;
+        for (const o of steps) {
+          now += o.dt;
+          const before = state;
+          state = step(state, policy, now, { notReady: o.notReady, breach: o.breach ?? undefined });
+          for (const v of versions(state)) expect(['1.0.0', '2.0.0']).toContain(v);
+          expect(new Set(state.updated).size).toBe(state.updated.length);
+          if (before.phase === 'rolled-back') expect(state).toBe(before);
+          if (state.phase === 'rolled-back') expect(versions(state)).toEqual(SITES.map(() => '1.0.0'));
+          if (o.breach && ['canary', 'rolling'].includes(before.phase))
+            expect(state.phase).toBe('rolled-back');
+        }
+      }),
+    );
+  });
+
+  it('under the rolling strategy a site switches only after the previous one ran Ready for the whole period', () => {
+    fc.assert(
+      fc.property(observations, (steps) => {
+        let state = startRollout(newRollout('1.0.0', 0), '2.0.0', ANALYSED, { targets: SITES, now: 0 });
+        let now = 0;
+        const readyFrom = new Map<string, number>();
+        for (const o of steps) {
+          now += o.dt;
+          for (const site of SITES)
+            if (o.notReady.includes(site) || !state.updated.includes(site)) readyFrom.delete(site);
+            else if (!readyFrom.has(site)) readyFrom.set(site, now);
+          const before = state;
+          state = step(state, ANALYSED, now, { notReady: o.notReady });
+          if (state.updated.length > before.updated.length) {
+            const previous = before.updated.at(-1);
+            if (previous !== undefined)
+              expect(now - (readyFrom.get(previous) ?? now)).toBeGreaterThanOrEqual(ANALYSED.analysisMs);
+          }
+          if (state.phase === 'complete' && before.phase !== 'complete')
+            expect(now - (readyFrom.get(SITES.at(-1)!) ?? now)).toBeGreaterThanOrEqual(ANALYSED.analysisMs);
+        }
+      }),
+    );
   });
 });
 
@@ -146,10 +256,12 @@ describe('canary', () => {
 
   it('rolls every site back on an SLO breach, whether in the canary or later', () => {
     const canary = step(start(), CANARY, 0);
-    const breached = step(canary, CANARY, 10, { breach: 'error rate 60%' });
+    const breached = step(canary, CANARY, 10, { breach: { siteId: 'a', reason: 'error rate 60%' } });
     expect(breached).toMatchObject({
       phase: 'rolled-back',
       reason: '2.0.0 breached its SLO: error rate 60%',
+      cause: 'slo-breach',
+      breach: { siteId: 'a' },
     });
     expect(versions(breached)).toEqual(['1.0.0', '1.0.0', '1.0.0', '1.0.0']);
     // Settled: further observations change nothing.
@@ -183,5 +295,34 @@ describe('operator commands', () => {
     expect(() => pauseRollout(back)).toThrow(RolloutCommandError);
     expect(() => resumeRollout(newRollout('1.0.0', 0), 0)).toThrow(RolloutCommandError);
     expect(() => rollBack(newRollout('1.0.0', 0), 'nothing before')).toThrow(/nothing to roll back to/);
+  });
+});
+
+describe(rollbackHistoryEntry.name, () => {
+  const breached: RolloutState = {
+    ...startRollout(newRollout('1.0.0', 0), '2.0.0', ANALYSED, { targets: SITES, now: 7 }),
+    phase: 'rolled-back',
+    cause: 'slo-breach',
+    reason: '2.0.0 breached its SLO: bad',
+    breach: { siteId: 'a', reason: 'bad' },
+  };
+
+  it('records the failed version, what runs again, why and where', () => {
+    expect(rollbackHistoryEntry(breached, '2.0.0', 'now')).toEqual({
+      at: 'now',
+      outcome: 'rolled-back',
+      version: '2.0.0',
+      rolledBackTo: '1.0.0',
+      cause: 'slo-breach',
+      reason: '2.0.0 breached its SLO: bad',
+      siteId: 'a',
+      rolloutStartedAt: 7,
+    });
+  });
+
+  it('has nothing to record unless rolled back while the desired state still names the failed version', () => {
+    expect(rollbackHistoryEntry(breached, '1.0.0', 'now')).toBeUndefined();
+    expect(rollbackHistoryEntry({ ...breached, phase: 'rolling' }, '2.0.0', 'now')).toBeUndefined();
+    expect(rollbackHistoryEntry(newRollout('2.0.0', 0), '2.0.0', 'now')).toBeUndefined();
   });
 });

@@ -1,16 +1,27 @@
-import type { RolloutPolicy } from './deployment.schema';
+import type { DeploymentHistoryEntry, RolloutPolicy } from './deployment.schema';
 
 /**
  * - `complete`: every site runs `toVersion` (also the state of a new deployment: nothing to roll from);
  * - `canary`: the canary sites run `toVersion`, the others `fromVersion`, until the canary has run Ready
  *   and within its SLO for the analysis period;
- * - `rolling`: sites switch to `toVersion` one at a time, each once the previous one is Ready;
+ * - `rolling`: sites switch to `toVersion` one at a time, each once the previous one is Ready (and, under
+ *   the rolling strategy, has run within its SLO for the analysis period);
  * - `paused`: an operator stopped the rollout where it was;
  * - `rolled-back`: every site runs `fromVersion` again (SLO breach, a failed canary, or an operator);
  * - `failed`: a site missed its progress deadline with failFast: the rollout stopped there.
  */
 export type RolloutPhase = 'complete' | 'canary' | 'rolling' | 'paused' | 'rolled-back' | 'failed';
 export const ACTIVE_PHASES: readonly RolloutPhase[] = ['canary', 'rolling'];
+
+/** Why a rollout rolled back or stopped. */
+export type RolloutCause = 'slo-breach' | 'not-ready' | 'operator';
+
+/** Heartbeats of the new version that broke the SLO: where and why. */
+export interface SloBreach {
+  /** The site the breaching runners serve. */
+  siteId: string;
+  reason: string;
+}
 
 export interface RolloutState {
   /** What ran before; null when there was nothing before (a new deployment). */
@@ -28,8 +39,14 @@ export interface RolloutState {
   failedSites: string[];
   /** When every canary site first ran `toVersion` Ready; the analysis period counts from here. */
   canaryReadyAt?: number;
+  /** Rolling strategy: when the site switched last became Ready; its analysis period counts from here. */
+  readySince?: Record<string, number>;
   startedAt: number;
   reason?: string;
+  /** Why it rolled back or stopped (with `rolled-back` and `failed`). */
+  cause?: RolloutCause;
+  /** The breach that rolled it back, when heartbeats did. */
+  breach?: SloBreach;
 }
 
 export interface RolloutObservation {
@@ -37,8 +54,8 @@ export interface RolloutObservation {
   targets: readonly string[];
   /** Every workload serving the site runs `toVersion` and is Ready (true when nothing runs for it). */
   isReady: (siteId: string) => boolean;
-  /** Why the heartbeats of `toVersion` breach the SLO, when they do. */
-  breach?: string;
+  /** Where and why the heartbeats of `toVersion` breach the SLO, when they do. */
+  breach?: SloBreach;
   now: number;
 }
 
@@ -148,7 +165,7 @@ function advanceCanary(
   const late = overdue(state, waiting, now, limits);
   if (late.length > 0) {
     const reason = `canary site ${late.join(', ')} not Ready on ${state.toVersion} within ${seconds(limits.progressDeadlineMs)}`;
-    if (policy.failFast) return { ...state, phase: 'rolled-back', reason };
+    if (policy.failFast) return { ...state, phase: 'rolled-back', reason, cause: 'not-ready' };
     return { ...state, failedSites: [...state.failedSites, ...late], reason };
   }
   if (waiting.length > 0) return state;
@@ -172,13 +189,46 @@ function advanceRolling(
   const late = overdue(state, inFlight, now, limits);
   if (late.length > 0) {
     const reason = `site ${late.join(', ')} not Ready on ${state.toVersion} within ${seconds(limits.progressDeadlineMs)}`;
-    if (policy.failFast) return { ...state, phase: 'failed', reason };
+    if (policy.failFast) return { ...state, phase: 'failed', reason, cause: 'not-ready' };
     return { ...state, failedSites: [...state.failedSites, ...late], reason };
   }
-  if (inFlight.length > 0) return state;
+  if (inFlight.length > 0) return withoutReadySince(state, inFlight);
+  const analysed = awaitAnalysis(state, policy, observation);
+  if (analysed !== undefined) return analysed;
   const next = observation.targets.find((site) => !state.updated.includes(site));
   if (next !== undefined) return switchSites(state, [next], now);
   return { ...state, phase: 'complete' };
+}
+
+/** A site that is not Ready (any more) starts its analysis period again once it is. */
+function withoutReadySince(state: RolloutState, notReady: readonly string[]): RolloutState {
+  const readySince = state.readySince;
+  if (readySince === undefined || !notReady.some((site) => site in readySince)) return state;
+  return {
+    ...state,
+    readySince: Object.fromEntries(Object.entries(readySince).filter(([site]) => !notReady.includes(site))),
+  };
+}
+
+/**
+ * Under the rolling strategy the site switched last must run Ready for `analysisMs` before the next one
+ * switches (or the rollout completes): its heartbeats are judged meanwhile. Returns the state to keep while
+ * the period runs, undefined once it is over. After a canary, the canary's analysis stands for the others.
+ */
+function awaitAnalysis(
+  state: RolloutState,
+  policy: RolloutPolicy,
+  observation: RolloutObservation,
+): RolloutState | undefined {
+  if (policy.strategy !== 'rolling' || policy.analysisMs === 0) return undefined;
+  const current = [...state.updated]
+    .reverse()
+    .find((site) => observation.targets.includes(site) && !state.failedSites.includes(site));
+  if (current === undefined) return undefined;
+  const since = state.readySince?.[current];
+  if (since === undefined)
+    return { ...state, readySince: { ...state.readySince, [current]: observation.now } };
+  return observation.now - since < policy.analysisMs ? state : undefined;
 }
 
 /** One step of the rollout given what the clusters and the heartbeats say now. Pure. */
@@ -193,7 +243,9 @@ export function advanceRollout(
     return {
       ...state,
       phase: 'rolled-back',
-      reason: `${state.toVersion} breached its SLO: ${observation.breach}`,
+      reason: `${state.toVersion} breached its SLO: ${observation.breach.reason}`,
+      cause: 'slo-breach',
+      breach: observation.breach,
     };
   if (state.phase === 'canary' && policy.strategy === 'canary')
     return advanceCanary(state, policy, observation, limits);
@@ -215,7 +267,7 @@ export function resumeRollout(state: RolloutState, now: number): RolloutState {
   if (state.phase === 'failed') {
     // The deadline of the sites in flight starts again.
     const switchedAt = Object.fromEntries(state.updated.map((site) => [site, now]));
-    return { ...state, phase: 'rolling', switchedAt, reason: undefined };
+    return { ...state, phase: 'rolling', switchedAt, reason: undefined, cause: undefined };
   }
   throw new RolloutCommandError(`no paused or failed rollout to resume (phase ${state.phase})`);
 }
@@ -227,5 +279,28 @@ export function rollBack(state: RolloutState, reason: string): RolloutState {
     throw new RolloutCommandError(
       `the rollout to ${state.toVersion} is complete: deploy ${state.fromVersion} again instead`,
     );
-  return { ...state, phase: 'rolled-back', resumeTo: undefined, reason };
+  return { ...state, phase: 'rolled-back', resumeTo: undefined, reason, cause: 'operator' };
+}
+
+/**
+ * What goes into the deployment's history once a rollout rolled back, while its desired state still names
+ * the version that failed: the desired state then names the version that runs again. Undefined otherwise.
+ */
+export function rollbackHistoryEntry(
+  state: RolloutState,
+  desiredVersion: string,
+  at: string,
+): DeploymentHistoryEntry | undefined {
+  if (state.phase !== 'rolled-back' || state.fromVersion === null) return undefined;
+  if (desiredVersion !== state.toVersion || state.fromVersion === state.toVersion) return undefined;
+  return {
+    at,
+    outcome: 'rolled-back',
+    version: state.toVersion,
+    rolledBackTo: state.fromVersion,
+    cause: state.cause ?? 'operator',
+    reason: state.reason ?? 'rolled back',
+    ...(state.breach ? { siteId: state.breach.siteId } : {}),
+    rolloutStartedAt: state.startedAt,
+  };
 }

@@ -32,6 +32,11 @@ export class StatusBoard {
       this.events.emit({ type: 'status', deploymentId: id, state: status.state, reason: status.reason });
   }
 
+  /** The last status of every deployment. */
+  all(): DeploymentStatusView[] {
+    return [...this.statuses.values()];
+  }
+
   /** The status of this revision; Pending until a pass has looked at it. */
   view(record: DeploymentRecord): DeploymentStatusView {
     const known = this.statuses.get(record.spec.id);

@@ -3,7 +3,11 @@ import { latestVersion, summarizeModels, summarizeVersions } from './model-listi
 
 let clock = Date.parse('2025-01-01T00:00:00Z');
 
-function record(name: string, version: string, options: { deprecated?: boolean; task?: string } = {}) {
+function record(
+  name: string,
+  version: string,
+  options: { deprecated?: boolean; quarantined?: boolean; task?: string } = {},
+) {
   clock += 60_000;
   return {
     name,
@@ -15,6 +19,9 @@ function record(name: string, version: string, options: { deprecated?: boolean; 
     insight: {},
     smokeTest: { sessionCreated: true, inferenceOk: true, latencyMs: 1 },
     ...(options.deprecated ? { deprecated: { at: new Date(clock + 1).toISOString(), reason: 'old' } } : {}),
+    ...(options.quarantined
+      ? { quarantined: { at: new Date(clock + 1).toISOString(), reason: 'breached', siteId: 's' } }
+      : {}),
   } as unknown as ModelVersionRecord;
 }
 
@@ -29,6 +36,26 @@ describe(latestVersion.name, () => {
     expect(latestVersion([record('m', '1.0.0', { deprecated: true }), record('m', '0.9.0')])).toBe('0.9.0');
     expect(latestVersion([record('m', '1.0.0-rc.2'), record('m', '1.0.0-rc.10')])).toBe('1.0.0-rc.10');
     expect(latestVersion([record('m', '1.0.0', { deprecated: true })])).toBeNull();
+  });
+});
+
+describe('quarantined versions', () => {
+  it('are never the latest: the highest healthy release is, or null when none is left', () => {
+    expect(latestVersion([record('m', '1.0.0'), record('m', '1.1.0', { quarantined: true })])).toBe('1.0.0');
+    expect(latestVersion([record('m', '1.1.0', { quarantined: true }), record('m', '1.2.0-rc.1')])).toBe(
+      '1.2.0-rc.1',
+    );
+    expect(latestVersion([record('m', '1.1.0', { quarantined: true })])).toBeNull();
+  });
+
+  it('are counted and flagged with where and why', () => {
+    const records = [record('m', '1.0.0'), record('m', '1.1.0', { quarantined: true })];
+    expect(summarizeModels(records)[0]).toMatchObject({ latestVersion: '1.0.0', quarantinedVersions: 1 });
+    expect(summarizeVersions(records)[0]).toMatchObject({
+      version: '1.1.0',
+      quarantined: { reason: 'breached', siteId: 's' },
+    });
+    expect(summarizeVersions(records)[1]).not.toHaveProperty('quarantined');
   });
 });
 

@@ -3,11 +3,15 @@ import { compareVersions, isPrerelease } from './semver';
 
 export interface ModelSummary {
   name: string;
-  /** Highest non-deprecated release; a prerelease only when there is no release; null when all are deprecated. */
+  /**
+   * Highest release neither deprecated nor quarantined; a prerelease only when there is no such release;
+   * null when every version is deprecated or quarantined.
+   */
   latestVersion: string | null;
   task: ModelVersionRecord['metadata']['task'];
   versions: number;
   deprecatedVersions: number;
+  quarantinedVersions: number;
   updatedAt: string;
 }
 
@@ -18,10 +22,11 @@ export interface VersionSummary {
   createdAt: string;
   smokeTest: ModelVersionRecord['smokeTest'];
   deprecated?: ModelVersionRecord['deprecated'];
+  quarantined?: ModelVersionRecord['quarantined'];
 }
 
 export function latestVersion(records: readonly ModelVersionRecord[]): string | null {
-  const live = records.filter((r) => !r.deprecated).map((r) => r.version);
+  const live = records.filter((r) => !r.deprecated && !r.quarantined).map((r) => r.version);
   const releases = live.filter((v) => !isPrerelease(v));
   const candidates = releases.length > 0 ? releases : live;
   return candidates.sort(compareVersions).at(-1) ?? null;
@@ -31,13 +36,14 @@ export function latestVersion(records: readonly ModelVersionRecord[]): string | 
 export function summarizeVersions(records: readonly ModelVersionRecord[]): VersionSummary[] {
   return [...records]
     .sort((a, b) => compareVersions(b.version, a.version))
-    .map(({ version, sha256, sizeBytes, createdAt, smokeTest, deprecated }) => ({
+    .map(({ version, sha256, sizeBytes, createdAt, smokeTest, deprecated, quarantined }) => ({
       version,
       sha256,
       sizeBytes,
       createdAt,
       smokeTest,
       ...(deprecated ? { deprecated } : {}),
+      ...(quarantined ? { quarantined } : {}),
     }));
 }
 
@@ -57,6 +63,7 @@ export function summarizeModels(records: readonly ModelVersionRecord[]): ModelSu
         task: shown.metadata.task,
         versions: versions.length,
         deprecatedVersions: versions.filter((v) => v.deprecated).length,
+        quarantinedVersions: versions.filter((v) => v.quarantined).length,
         updatedAt: versions
           .map((v) => v.deprecated?.at ?? v.createdAt)
           .sort()

@@ -1,6 +1,11 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { type KV, type KvEntry, StorageType } from 'nats';
-import { type ModelVersionRecord, modelVersionBucket, modelVersionKey } from '@polis/contracts';
+import {
+  type ModelQuarantine,
+  type ModelVersionRecord,
+  modelVersionBucket,
+  modelVersionKey,
+} from '@polis/contracts';
 import { PolisError } from '../common';
 import { APP_CONFIG, type AppConfig } from '../config';
 import { NatsClient } from '../nats';
@@ -82,21 +87,51 @@ export class ModelRegistry implements OnModuleInit {
 
   /** Marks a version deprecated; it stays downloadable. Deprecating again keeps the first reason and time. */
   async deprecate(name: string, version: string, reason: string): Promise<ModelVersionRecord> {
+    return this.amend(name, version, (record) =>
+      record.deprecated ? undefined : { ...record, deprecated: { at: new Date().toISOString(), reason } },
+    );
+  }
+
+  /**
+   * Marks a version that failed at runtime: `latestVersion` skips it; it stays readable and deployable.
+   * Quarantining again keeps the first mark (where it failed first).
+   */
+  async quarantine(
+    name: string,
+    version: string,
+    mark: Omit<ModelQuarantine, 'at'>,
+  ): Promise<ModelVersionRecord> {
+    return this.amend(name, version, (record) =>
+      record.quarantined ? undefined : { ...record, quarantined: { ...mark, at: new Date().toISOString() } },
+    );
+  }
+
+  /** Clears the quarantine mark (an operator judged the version fit again); no-op when there is none. */
+  async clearQuarantine(name: string, version: string): Promise<ModelVersionRecord> {
+    return this.amend(name, version, ({ quarantined, ...record }) => (quarantined ? record : undefined));
+  }
+
+  /**
+   * One compare-and-set change of a version record; `change` returns undefined to keep it as it is. The
+   * immutable parts (bytes, metadata) are never touched: only the deprecation and quarantine marks.
+   */
+  private async amend(
+    name: string,
+    version: string,
+    change: (record: ModelVersionRecord) => ModelVersionRecord | undefined,
+  ): Promise<ModelVersionRecord> {
     const key = modelVersionKey(name, version);
     for (let attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
       const entry = await this.kv.get(key);
       const record = decode(entry);
       if (!entry || !record) throw new PolisError('not-found', `model "${name}" has no version ${version}`);
-      if (record.deprecated) return record;
-      const deprecated: ModelVersionRecord = {
-        ...record,
-        deprecated: { at: new Date().toISOString(), reason },
-      };
+      const changed = change(record);
+      if (!changed) return record;
       try {
-        await this.kv.update(key, Buffer.from(JSON.stringify(deprecated)), entry.revision);
-        return deprecated;
+        await this.kv.update(key, Buffer.from(JSON.stringify(changed)), entry.revision);
+        return changed;
       } catch {
-        // Someone wrote in between (a concurrent deprecation): read again.
+        // Someone wrote in between (a concurrent deprecation or quarantine): read again.
       }
     }
     throw new PolisError('conflict', `model "${name}" version ${version} kept changing; try again`);

@@ -1,10 +1,12 @@
 import {
   Body,
   Controller,
+  Delete,
   Get,
   Headers,
   HttpCode,
   Inject,
+  Logger,
   Param,
   Post,
   Put,
@@ -49,6 +51,8 @@ const VERSION = new ZodValidationPipe(versionSchema);
 @Controller('models')
 @UseFilters(ModelsExceptionFilter)
 export class ModelsController {
+  private readonly logger = new Logger(ModelsController.name);
+
   constructor(
     private readonly registry: ModelRegistry,
     private readonly publisher: ModelPublisher,
@@ -153,5 +157,21 @@ export class ModelsController {
     @Body(new ZodValidationPipe(deprecationSchema)) body: z.infer<typeof deprecationSchema>,
   ) {
     return this.registry.deprecate(name, version, body.reason);
+  }
+
+  @Delete(':name/versions/:version/quarantine')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Clear the runtime-failure mark of a version, so it can be the latest again',
+    description:
+      'A rollout that rolls a version back on its SLO quarantines it (with the deployment, site and reason). ' +
+      'Answers the record without the mark; idempotent.',
+  })
+  @ApiResponse({ status: 200, description: 'the version record, without `quarantined`' })
+  @ApiResponse({ status: 404, description: 'no such model version' })
+  async clearQuarantine(@Param('name', NAME) name: string, @Param('version', VERSION) version: string) {
+    const record = await this.registry.clearQuarantine(name, version);
+    this.logger.log({ event: 'model-quarantine-cleared', model: name, version });
+    return record;
   }
 }
