@@ -104,6 +104,8 @@ describe('failover to the central site and return', () => {
       await h.metric('polis_deployment_failovers_total', { deployment: 'city', site: 'traffic-a' }),
     ).toBe(1);
     expect(await h.metric('polis_site_state', { site: 'traffic-a', state: 'unreachable' })).toBe(1);
+    expect(await h.metric('polis_site_lost', { site: 'traffic-a' })).toBe(1);
+    expect(await h.metric('polis_site_condition', { site: 'traffic-a', condition: 'unobservable' })).toBe(1);
     expect(await h.metric('polis_deployment_site_state', { site: 'traffic-a', state: 'Offloaded' })).toBe(1);
 
     const returnedAt = Date.now();
@@ -118,6 +120,7 @@ describe('failover to the central site and return', () => {
       1,
     );
     expect(await h.metric('polis_deployment_offloads_total', { deployment: 'city' })).toBe(0);
+    expect(await h.metric('polis_site_lost', { site: 'traffic-a' })).toBe(0);
   });
 
   it('fails a site whose nodes are all NotReady over, and removes the copy only once the site runs its own again', async () => {

@@ -182,4 +182,31 @@ describe('rolling updates judged by heartbeats', () => {
     expect((await h.api('DELETE', `/models/${MODEL}/versions/9.9.9/quarantine`)).status).toBe(404);
     expect((await h.api('DELETE', `/models/${MODEL}/versions/not-semver/quarantine`)).status).toBe(400);
   });
+
+  it('an operator rollback settles the desired state too, with its cause, and quarantines nothing', async () => {
+    errorsByVersion['1.2.0'] = 0; // healthy now: only the operator stops it
+    await deploy('1.2.0');
+    await eventually('traffic-a on 1.2.0 and Ready', () => readyOn('traffic-a', '1.2.0'));
+    const rolledBack = await h.api('POST', '/deployments/city/rollout/rollback');
+    expect(rolledBack.status).toBe(200);
+    expect(rolledBack.json).toMatchObject({ phase: 'rolled-back', cause: 'operator' });
+    const back = await eventually('desired state back on 1.1.0', async () => {
+      const d = (await h.api('GET', '/deployments/city')).json;
+      return d.model.version === '1.1.0' && d;
+    });
+    expect(back.history.map((e: any) => [e.version, e.cause])).toEqual([
+      ['1.2.0', 'slo-breach'],
+      ['1.2.0', 'operator'],
+    ]);
+    revision = back.revision;
+    await eventually(
+      'every site on 1.1.0 and Ready',
+      async () => SITES.every((s) => readyOn(s, '1.1.0')) && (await h.status('city')).state === 'Ready',
+    );
+    expect((await h.api('GET', `/models/${MODEL}/versions/1.2.0`)).json.quarantined).toBeUndefined();
+    expect(await h.metric('polis_rollout_rollbacks_total', { deployment: 'city', cause: 'operator' })).toBe(
+      1,
+    );
+    expect(await h.metric('polis_model_quarantines_total', { model: MODEL })).toBe(1);
+  });
 });

@@ -101,7 +101,10 @@ describe(DeploymentMetrics.name, () => {
       ],
     } as unknown as DeploymentStatusView;
     const { registry, value } = setup({
-      sites: () => [{ siteId: 'a', state }],
+      sites: () => [
+        { siteId: 'a', state, condition: 'unobservable', inTrouble: true, lost: false },
+        { siteId: 'b', state: 'ready', condition: 'manageable', inTrouble: false, lost: false },
+      ],
       deployments: () => [status],
       applyFailures: () => [{ siteId: 'a', failures: 3 }],
     });
@@ -109,7 +112,11 @@ describe(DeploymentMetrics.name, () => {
     state = 'unreachable';
     const text = await registry.metrics();
     expect(text).toContain('polis_site_state{site="a",state="unreachable"} 1');
-    expect(text).not.toContain('state="ready"');
+    expect(text).not.toContain('polis_site_state{site="a",state="ready"}');
+    expect(await value('polis_site_condition', { site: 'a', condition: 'unobservable' })).toBe(1);
+    expect(await value('polis_site_in_trouble', { site: 'a' })).toBe(1);
+    expect(await value('polis_site_in_trouble', { site: 'b' })).toBe(0);
+    expect(text).toContain('polis_site_lost{site="a"} 0');
     expect(await value('polis_deployment_state', { deployment: 'city', state: 'Offloaded' })).toBe(1);
     expect(await value('polis_deployment_site_state', { site: 'b', state: 'Ready' })).toBe(1);
     expect(await value('polis_reconcile_apply_failures', { site: 'a' })).toBe(3);

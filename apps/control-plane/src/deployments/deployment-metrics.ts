@@ -5,8 +5,14 @@ import type { DeploymentStatusView } from './status-board';
 
 /** What the gauges read when Prometheus scrapes: the current state, not a history. */
 export interface MetricSources {
-  /** Every registered site with the state of its last check. */
-  sites: () => readonly { siteId: string; state: string }[];
+  /** Every registered site: the state of its last check, and what liveness makes of it. */
+  sites: () => readonly {
+    siteId: string;
+    state: string;
+    condition: string;
+    inTrouble: boolean;
+    lost: boolean;
+  }[];
   deployments: () => readonly DeploymentStatusView[];
   /** Objects Polis could not apply, per site. */
   applyFailures: () => readonly { siteId: string; failures: number }[];
@@ -177,6 +183,36 @@ export class DeploymentMetrics {
       collect: () => {
         sites.reset();
         for (const { siteId, state } of sources.sites()) sites.set({ site: siteId, state }, 1);
+      },
+    });
+    const conditions: Gauge<'site' | 'condition'> = new Gauge({
+      name: 'polis_site_condition',
+      help: 'What Polis can say of each site (manageable, unobservable, no-ready-node, unchecked; 1 for the current one)',
+      labelNames: ['site', 'condition'],
+      registers,
+      collect: () => {
+        conditions.reset();
+        for (const { siteId, condition } of sources.sites()) conditions.set({ site: siteId, condition }, 1);
+      },
+    });
+    const inTrouble: Gauge<'site'> = new Gauge({
+      name: 'polis_site_in_trouble',
+      help: '1 while a site cannot be managed (its desired set is frozen; it is lost after the grace period)',
+      labelNames: ['site'],
+      registers,
+      collect: () => {
+        inTrouble.reset();
+        for (const site of sources.sites()) inTrouble.set({ site: site.siteId }, site.inTrouble ? 1 : 0);
+      },
+    });
+    const lost: Gauge<'site'> = new Gauge({
+      name: 'polis_site_lost',
+      help: '1 once a site was in trouble for the whole grace period: its replicas fail over',
+      labelNames: ['site'],
+      registers,
+      collect: () => {
+        lost.reset();
+        for (const site of sources.sites()) lost.set({ site: site.siteId }, site.lost ? 1 : 0);
       },
     });
     const overall: Gauge<'deployment' | 'state'> = new Gauge({

@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { MetricsRegistry } from '../metrics';
 import { ModelsModule } from '../models';
-import { SiteMonitor, SiteRegistry, SitesModule } from '../sites';
+import { SiteMonitor, SitesModule } from '../sites';
 import { ClusterFleet } from './cluster-fleet';
 import { DeploymentEvents } from './deployment-events';
 import { DeploymentMetrics } from './deployment-metrics';
@@ -39,24 +39,29 @@ import { ServingStream } from './serving-stream';
     ReconcileLoop,
     {
       provide: DeploymentMetrics,
-      inject: [MetricsRegistry, StatusBoard, ClusterFleet, SiteRegistry, SiteMonitor],
+      inject: [MetricsRegistry, StatusBoard, ClusterFleet, SiteMonitor, PlannerService],
       useFactory: (
         metrics: MetricsRegistry,
         board: StatusBoard,
         fleet: ClusterFleet,
-        sites: SiteRegistry,
         monitor: SiteMonitor,
-      ) =>
-        new DeploymentMetrics(metrics.registry, {
+        planner: PlannerService,
+      ) => {
+        const sites = () => [...planner.liveness(Date.now())];
+        return new DeploymentMetrics(metrics.registry, {
           sites: () =>
-            sites.list().map(({ site }) => ({ siteId: site.id, state: monitor.status(site.id).state })),
+            sites().map(([siteId, view]) => ({
+              siteId,
+              state: monitor.status(siteId).state,
+              condition: view.condition,
+              inTrouble: view.inTrouble,
+              lost: view.lost,
+            })),
           deployments: () => board.all(),
           applyFailures: () =>
-            sites.list().map(({ site }) => ({
-              siteId: site.id,
-              failures: fleet.get(site.id)?.failures().length ?? 0,
-            })),
-        }),
+            sites().map(([siteId]) => ({ siteId, failures: fleet.get(siteId)?.failures().length ?? 0 })),
+        });
+      },
     },
     DeploymentTelemetry,
   ],
