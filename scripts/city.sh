@@ -34,17 +34,18 @@ ts_node=(ts-node -r tsconfig-paths/register --transpile-only)
 pod_runtime=(--site-labels --run-pods dist/apps/edge-runtime/main.js
   --pod-env INFLUX_URL=http://127.0.0.1:8086/polis --pod-env 'POLIS_CONTEXT_DEFAULTS={"temperatureC":12}'
   --pod-env POLIS_HEARTBEAT_INTERVAL_MS=5000 --pod-env LOG_LEVEL=warn)
-start_clusters() { # prefix count nodes cpu memory
+# Zones as scripts/register-sites.ts registers them: <kind>-NN in the (NN-1 mod 4)th, the central site in "central".
+start_clusters() { # prefix count nodes cpu memory zones
   "${ts_node[@]}" apps/kube-emulator/src/main.ts --name-prefix "$1" --clusters "$2" --nodes-per-cluster "$3" \
-    --node-cpu "$4" --node-memory "$5" --kubeconfig-dir "$kube" "${pod_runtime[@]}" \
+    --node-cpu "$4" --node-memory "$5" --zones "$6" --kubeconfig-dir "$kube" "${pod_runtime[@]}" \
     >"$POLIS_STATE/logs/kube-$1.log" 2>&1 &
   pids+=($!)
 }
 intersections="${CITY_INTERSECTIONS:-6}"
 substations="${CITY_SUBSTATIONS:-3}"
-start_clusters traffic "$intersections" 1 2 4Gi
-start_clusters energy "$substations" 2 4 8Gi
-start_clusters central 1 3 16 64Gi
+start_clusters traffic "$intersections" 1 2 4Gi north,south,east,west
+start_clusters energy "$substations" 2 4 8Gi north,south,east,west
+start_clusters central 1 3 16 64Gi central
 for ((i = 0; i < 150; i++)); do
   (($(ls "$kube"/*.kubeconfig 2>/dev/null | wc -l) >= intersections + substations + 1)) && break
   sleep 0.2

@@ -22,6 +22,16 @@ interface SiteBody {
   kubeconfig: string;
 }
 
+/**
+ * `<kind>-NN` is in zone ZONES[(NN - 1) mod 4], the central site in "central": the rule scripts/city.sh gives
+ * the local Kubernetes API (`--zones`), so the nodes' zone labels agree with the registration.
+ */
+export function zoneOf(id: string, kind: string): string {
+  if (kind === 'central') return 'central';
+  const number = Number(id.split('-').at(-1));
+  return ZONES[(Math.max(1, number) - 1) % ZONES.length] ?? 'north';
+}
+
 export function siteFor(file: string, kubeconfig: string, index: number): SiteBody | undefined {
   const id = basename(file, '.kubeconfig');
   const kind = id.replace(/-\d+$/, '');
@@ -35,7 +45,7 @@ export function siteFor(file: string, kubeconfig: string, index: number): SiteBo
       lat: CITY_CENTRE.lat + 0.02 * Math.sin(angle),
       lon: CITY_CENTRE.lon + 0.03 * Math.cos(angle),
     },
-    zone: kind === 'central' ? 'central' : (ZONES[index % ZONES.length] ?? 'north'),
+    zone: zoneOf(id, kind),
     labels: { 'polis.city/simulated': 'true' },
     kubeconfig,
   };

@@ -70,6 +70,8 @@ describe('kube-emulator CLI', () => {
         join(dir, 'kube'),
         '--pod-start-delay-ms',
         '20',
+        '--zones',
+        'east',
         '--run-pods',
         join(dir, 'log-pod.js'),
       ],
@@ -151,6 +153,13 @@ describe('kube-emulator CLI', () => {
       const wrong = await run('kubectl', ['logs', quiet, '-c', 'nope'], env);
       expect(wrong.stderr).toContain(`container nope is not valid for pod ${quiet}`);
     });
+  });
+
+  it('labels the nodes with the zone given for their cluster', async () => {
+    const labels = JSON.parse(
+      await kubectl(['get', 'nodes', '-o', 'jsonpath={.items[0].metadata.labels}']),
+    ) as Record<string, string>;
+    expect(labels).toMatchObject({ 'topology.kubernetes.io/zone': 'east', 'polis.city/zone': 'east' });
   });
 
   it('writes each cluster fault endpoint beside its kubeconfig, on the loopback admin listener', async () => {

@@ -106,6 +106,7 @@ describe('sites API', () => {
       revision: expect.any(Number),
     });
     expect(created.json).not.toHaveProperty('kubeconfig');
+    expect(created.json.warnings).toEqual([]);
     expect(created.text).not.toContain(alpha.token);
 
     const shown = await eventually('alpha ready', async () => {
@@ -195,6 +196,7 @@ describe('sites API', () => {
     );
     expect(patched.status).toBe(200);
     expect(patched.json).toMatchObject({ name: 'North ring', labels: { tier: 'a' }, kind: 'traffic' });
+    expect(patched.json.warnings).toEqual([]);
     expect(patched.json.revision).toBeGreaterThan(current.revision);
     const stale = await api(
       'PATCH',
@@ -213,6 +215,10 @@ describe('sites API', () => {
     );
     expect(replaced.status).toBe(200);
     expect(replaced.json).toMatchObject({ zone: 'centre', name: 'North ring' });
+    // alpha's nodes say "north": checked against the last inventory, as the kubeconfig was kept.
+    expect(replaced.json.warnings).toEqual([
+      expect.objectContaining({ code: 'zone-mismatch', message: expect.stringContaining('alpha-node-01') }),
+    ]);
     const badKubeconfig = await api(
       'PATCH',
       '/sites/alpha',
@@ -221,6 +227,36 @@ describe('sites API', () => {
     );
     expect(badKubeconfig.status).toBe(400);
     expect((await api('GET', '/sites/alpha')).json.revision).toBe(replaced.json.revision);
+  });
+
+  it('warns, in the answer and in the log, when the nodes of a cluster say another zone', async () => {
+    const delta = await startSite('delta', { nodes: 2, zone: 'south' });
+    sites.push(delta);
+    const created = await api('POST', '/sites', body('delta', delta.kubeconfig()));
+    expect(created.status).toBe(201);
+    expect(created.json.warnings).toEqual([
+      {
+        code: 'zone-mismatch',
+        message:
+          'site "delta" is registered in zone "north", but 2 of 2 nodes of its cluster are labelled with another ' +
+          'zone: delta-node-01 (polis.city/zone=south), delta-node-02 (polis.city/zone=south)',
+        nodes: [
+          { name: 'delta-node-01', label: 'polis.city/zone', zone: 'south' },
+          { name: 'delta-node-02', label: 'polis.city/zone', zone: 'south' },
+        ],
+      },
+    ]);
+    expect(output.join('')).toMatch(/site-zone-mismatch[^\n]*delta|delta[^\n]*site-zone-mismatch/);
+    const fixed = await api(
+      'PATCH',
+      '/sites/delta',
+      { zone: 'south', kubeconfig: delta.kubeconfig() },
+      {
+        'if-match': String(created.json.revision),
+      },
+    );
+    expect([fixed.status, fixed.json.warnings]).toEqual([200, []]);
+    expect((await api('DELETE', '/sites/delta')).status).toBe(204);
   });
 
   it('shows an unreachable site and a revoked token on their own site only', async () => {

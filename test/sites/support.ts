@@ -10,7 +10,7 @@ export const sharedTls: TlsMaterial = generateTlsMaterial();
 /** An emulated site whose nodes carry the labels the rendered pods require. */
 export async function startSite(
   name: string,
-  options: { nodes?: number; gpus?: number; token?: string; port?: number } = {},
+  options: { nodes?: number; gpus?: number; token?: string; port?: number; zone?: string } = {},
 ): Promise<KubeEmulator> {
   const emulator = new KubeEmulator({
     name,
@@ -24,11 +24,8 @@ export async function startSite(
         cpu: '4',
         memory: '8Gi',
         gpus: options.gpus,
-        labels: {
-          'polis.city/site': name,
-          'polis.city/zone': 'north',
-          'topology.kubernetes.io/zone': 'north',
-        },
+        zone: options.zone ?? 'north',
+        labels: { 'polis.city/site': name },
         taints: options.gpus ? [{ key: 'nvidia.com/gpu', effect: 'NoSchedule' }] : undefined,
       },
     },

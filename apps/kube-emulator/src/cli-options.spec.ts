@@ -9,11 +9,13 @@ describe('parseCliOptions', () => {
       nodesPerCluster: 2,
       kubeconfigDir: '/tmp/k',
       basePort: undefined,
+      adminPort: undefined,
       namePrefix: 'site',
       nodeCpu: '4',
       nodeMemory: '16Gi',
       nodeGpus: 0,
       podStartDelayMs: 100,
+      zones: [],
       siteLabels: false,
       runPods: undefined,
       podEnv: {},
@@ -43,6 +45,14 @@ describe('parseCliOptions', () => {
       'DNS label',
     ],
     [['--clusters', '2', '--bogus'], "Unknown option '--bogus'"],
+    [
+      ['--clusters', '1', '--nodes-per-cluster', '1', '--kubeconfig-dir', 'd', '--zones', 'north,,south'],
+      '--zones must be comma-separated Kubernetes label values, got ""',
+    ],
+    [
+      ['--clusters', '1', '--nodes-per-cluster', '1', '--kubeconfig-dir', 'd', '--admin-port', '70000'],
+      '--admin-port must be an integer between 1 and 65535',
+    ],
   ])('rejects %j', (argv, message) => {
     expect(() => parseCliOptions(argv)).toThrow(CliUsageError);
     expect(() => parseCliOptions(argv)).toThrow(message);
@@ -67,6 +77,13 @@ describe('parseCliOptions for running pods', () => {
       siteLabels: true,
       runPods: 'dist/apps/edge-runtime/main.js',
       podEnv: { INFLUX_URL: 'http://127.0.0.1:8086/polis', POLIS_CONTEXT_DEFAULTS: '{"temperatureC":12}' },
+    });
+  });
+
+  it('reads the zones the clusters are in and the admin port', () => {
+    expect(parseCliOptions([...base, '--zones', 'north,south', '--admin-port', '7000'])).toMatchObject({
+      zones: ['north', 'south'],
+      adminPort: 7000,
     });
   });
 

@@ -13,6 +13,8 @@ export interface CliOptions {
   nodeMemory: string;
   nodeGpus: number;
   podStartDelayMs: number;
+  /** Zones the clusters are in, in turn (cluster i: zones[i % n]); empty: no zone labels. */
+  zones: string[];
   /** Label each cluster's nodes as a Polis site named after the cluster (polis.city/site, site-kind). */
   siteLabels: boolean;
   /** Run Polis pods as real processes of this program (the simulated kubelet's container runtime). */
@@ -38,6 +40,8 @@ Options:
   --node-memory Q           allocatable memory per node (default: 16Gi)
   --node-gpus N             nvidia.com/gpu per node (default: 0)
   --pod-start-delay-ms MS   bind-to-Running delay (default: 100)
+  --zones Z1,Z2,...         cluster i is in zone Z(i mod n): node labels topology.kubernetes.io/zone and
+                            polis.city/zone (a site's zone; default: none)
   --site-labels             label nodes polis.city/site=<cluster>, polis.city/site-kind=<prefix>
   --run-pods SCRIPT         run each Polis pod as a real \`node SCRIPT\` process (e.g. the edge runtime)
   --pod-env KEY=VALUE       extra environment for those processes (repeatable)
@@ -81,6 +85,7 @@ export function parseCliOptions(argv: string[]): CliOptions | undefined {
         'node-memory': { type: 'string' },
         'node-gpus': { type: 'string' },
         'pod-start-delay-ms': { type: 'string' },
+        zones: { type: 'string' },
         'site-labels': { type: 'boolean' },
         'run-pods': { type: 'string' },
         'pod-env': { type: 'string', multiple: true },
@@ -114,10 +119,21 @@ export function parseCliOptions(argv: string[]): CliOptions | undefined {
     nodeMemory: values['node-memory'] ?? '16Gi',
     nodeGpus: integer('node-gpus', values['node-gpus'], 0, 64) ?? 0,
     podStartDelayMs: integer('pod-start-delay-ms', values['pod-start-delay-ms'], 0, 600_000) ?? 100,
+    zones: parseZones(values.zones),
     siteLabels: values['site-labels'] === true,
     runPods: values['run-pods'],
     podEnv: parsePodEnv(values['pod-env'] ?? []),
   };
+}
+
+/** Zones are label values, as a site's zone is. */
+function parseZones(value: string | undefined): string[] {
+  if (value === undefined) return [];
+  const zones = value.split(',').map((zone) => zone.trim());
+  for (const zone of zones)
+    if (!/^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/.test(zone))
+      throw new CliUsageError(`--zones must be comma-separated Kubernetes label values, got "${zone}"`);
+  return zones;
 }
 
 function parsePodEnv(pairs: string[]): Record<string, string> {

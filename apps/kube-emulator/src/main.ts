@@ -11,7 +11,7 @@ import { PodProcessRunner } from './pod-process-runner';
 
 const SITE_KINDS = new Set(['traffic', 'energy', 'safety', 'central']);
 
-function nodeTemplate(options: CliOptions, clusterName: string): NodeTemplate {
+function nodeTemplate(options: CliOptions, clusterName: string, index: number): NodeTemplate {
   const labels: Record<string, string> = options.siteLabels
     ? {
         'polis.city/site': clusterName,
@@ -23,6 +23,7 @@ function nodeTemplate(options: CliOptions, clusterName: string): NodeTemplate {
     memory: options.nodeMemory,
     gpus: options.nodeGpus,
     instanceType: 'emulated.standard',
+    zone: options.zones.length > 0 ? options.zones[index % options.zones.length] : undefined,
     labels,
   };
 }
@@ -48,7 +49,7 @@ async function main(): Promise<void> {
     kubeconfigDir,
     basePort: options.basePort,
     namePrefix: options.namePrefix,
-    nodeTemplate: (clusterName) => nodeTemplate(options, clusterName),
+    nodeTemplate: (clusterName, index) => nodeTemplate(options, clusterName, index),
     podStartDelayMs: options.podStartDelayMs,
     admin: { port: options.adminPort },
     hooks: runner ? (clusterName) => runner.hooks(clusterName) : undefined,

@@ -16,7 +16,7 @@ export interface FleetOptions {
   /** Cluster i is named `${namePrefix}-${i+1, zero padded}`. Default "site". */
   namePrefix?: string;
   /** One template for every cluster, or one per cluster (e.g. to label nodes with their site). */
-  nodeTemplate?: NodeTemplate | ((clusterName: string) => NodeTemplate);
+  nodeTemplate?: NodeTemplate | ((clusterName: string, index: number) => NodeTemplate);
   podStartDelayMs?: number;
   hooks?: (clusterName: string) => PodLifecycleHooks;
   podLogs?: (clusterName: string) => PodLogSource;
@@ -59,7 +59,9 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
         nodes: {
           count: options.nodesPerCluster,
           template:
-            typeof options.nodeTemplate === 'function' ? options.nodeTemplate(name) : options.nodeTemplate,
+            typeof options.nodeTemplate === 'function'
+              ? options.nodeTemplate(name, index)
+              : options.nodeTemplate,
         },
         podStartDelayMs: options.podStartDelayMs,
         hooks: options.hooks?.(name),

@@ -2,6 +2,7 @@ import type { OnApplicationShutdown } from '@nestjs/common';
 import { ClusterPool, type ClusterPoolOptions } from '@polis/kube';
 import { PolisError } from '../common';
 import { describeFailure } from './site-status';
+import type { NodeLabels } from './site-zone';
 
 /** The control plane's pool of cluster clients, one per site, closed on shutdown. */
 export class SiteClusters extends ClusterPool implements OnApplicationShutdown {
@@ -17,7 +18,10 @@ export class SiteClusters extends ClusterPool implements OnApplicationShutdown {
    * credentials may list nodes, each request within the probe timeout. Throws PolisError
    * invalid-input (400) whose details.problem says which.
    */
-  async probe(siteId: string, kubeconfig: string): Promise<{ kubernetesVersion: string; nodes: number }> {
+  async probe(
+    siteId: string,
+    kubeconfig: string,
+  ): Promise<{ kubernetesVersion: string; nodes: NodeLabels[] }> {
     let client;
     try {
       client = this.create(siteId, kubeconfig, {
@@ -26,7 +30,10 @@ export class SiteClusters extends ClusterPool implements OnApplicationShutdown {
       });
       const version = await client.version();
       const nodes = await client.nodes();
-      return { kubernetesVersion: version.gitVersion, nodes: nodes.length };
+      return {
+        kubernetesVersion: version.gitVersion,
+        nodes: nodes.map((node) => ({ name: node.metadata?.name ?? '', labels: node.metadata?.labels })),
+      };
     } catch (error) {
       const { problem, reason } = describeFailure(error);
       throw new PolisError('invalid-input', `site "${siteId}": ${reason}`, { problem });

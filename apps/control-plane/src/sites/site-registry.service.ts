@@ -7,6 +7,7 @@ import { NatsClient } from '../nats';
 import { KubeconfigCipher } from './kubeconfig-cipher';
 import { SiteClusters } from './site-clusters';
 import { SiteEvents } from './site-events';
+import { zoneMismatch, type NodeLabels, type SiteWarning } from './site-zone';
 import {
   patchSiteSchema,
   registerSiteSchema,
@@ -28,6 +29,12 @@ export interface SiteRecord {
   revision: number;
   createdAt: string;
   updatedAt: string;
+}
+
+/** What a write answers: the record, and when its cluster was probed, what the probe found odd. */
+export interface WrittenSite extends SiteRecord {
+  /** Absent when the cluster was not called (an update that kept the kubeconfig). */
+  warnings?: SiteWarning[];
 }
 
 export function siteBucket(prefix: string): string {
@@ -90,11 +97,11 @@ export class SiteRegistry implements OnModuleInit, OnModuleDestroy {
     return this.requireCipher().decrypt(id, entry.stored.kubeconfig);
   }
 
-  async register(input: unknown): Promise<SiteRecord> {
+  async register(input: unknown): Promise<WrittenSite> {
     const cipher = this.requireCipher();
     const { kubeconfig, ...site } = parseInput(registerSiteSchema, input);
     if (this.cache.has(site.id)) throw new PolisError('conflict', `site "${site.id}" is already registered`);
-    await this.clusters.probe(site.id, kubeconfig);
+    const { nodes } = await this.clusters.probe(site.id, kubeconfig);
     const now = new Date().toISOString();
     const stored: StoredSite = {
       ...site,
@@ -102,24 +109,25 @@ export class SiteRegistry implements OnModuleInit, OnModuleDestroy {
       createdAt: now,
       updatedAt: now,
     };
+    let record: SiteRecord;
     try {
-      const revision = await this.kv.create(site.id, encode(stored));
-      return this.remember(stored, revision);
+      record = this.remember(stored, await this.kv.create(site.id, encode(stored)));
     } catch (error) {
       throw new PolisError('conflict', `site "${site.id}" is already registered`, undefined, {
         cause: error,
       });
     }
+    return { ...record, warnings: this.warnings(site, nodes) };
   }
 
-  async replace(id: string, input: unknown, expectedRevision: number): Promise<SiteRecord> {
+  async replace(id: string, input: unknown, expectedRevision: number): Promise<WrittenSite> {
     const { kubeconfig, id: bodyId, ...site } = parseInput(replaceSiteSchema, input);
     if (bodyId !== undefined && bodyId !== id)
       throw new PolisError('invalid-input', `body names site "${bodyId}", path names "${id}"`);
     return this.write(id, { ...site, id }, kubeconfig, expectedRevision);
   }
 
-  async patch(id: string, input: unknown, expectedRevision: number): Promise<SiteRecord> {
+  async patch(id: string, input: unknown, expectedRevision: number): Promise<WrittenSite> {
     const { kubeconfig, ...changes } = parseInput(patchSiteSchema, input);
     const current = this.get(id).site;
     return this.write(id, { ...current, ...changes }, kubeconfig, expectedRevision);
@@ -145,7 +153,7 @@ export class SiteRegistry implements OnModuleInit, OnModuleDestroy {
     site: SiteDescription,
     kubeconfig: string | undefined,
     expectedRevision: number,
-  ): Promise<SiteRecord> {
+  ): Promise<WrittenSite> {
     const cipher = this.requireCipher();
     const current = this.cache.get(id);
     if (!current) throw new PolisError('not-found', `site "${id}" is not registered`);
@@ -154,21 +162,33 @@ export class SiteRegistry implements OnModuleInit, OnModuleDestroy {
         'conflict',
         `site "${id}" is at revision ${current.revision}, not ${expectedRevision}`,
       );
-    if (kubeconfig !== undefined) await this.clusters.probe(id, kubeconfig);
+    const probed = kubeconfig === undefined ? undefined : await this.clusters.probe(id, kubeconfig);
     const stored: StoredSite = {
       ...site,
       kubeconfig: kubeconfig === undefined ? current.stored.kubeconfig : cipher.encrypt(id, kubeconfig),
       createdAt: current.stored.createdAt,
       updatedAt: new Date().toISOString(),
     };
+    let record: SiteRecord;
     try {
-      const revision = await this.kv.update(id, encode(stored), expectedRevision);
-      return this.remember(stored, revision);
+      record = this.remember(stored, await this.kv.update(id, encode(stored), expectedRevision));
     } catch (error) {
       throw new PolisError('conflict', `site "${id}" changed since revision ${expectedRevision}`, undefined, {
         cause: error,
       });
     }
+    return probed ? { ...record, warnings: this.warnings(site, probed.nodes) } : record;
+  }
+
+  /** Warnings about what a site's nodes say, each also logged: the operator may not read the answer. */
+  warnings(site: SiteDescription, nodes: readonly NodeLabels[]): SiteWarning[] {
+    const mismatch = zoneMismatch(site.id, site.zone, nodes);
+    if (!mismatch) return [];
+    this.logger.warn(
+      { event: 'site-zone-mismatch', siteId: site.id, zone: site.zone, nodes: mismatch.nodes },
+      mismatch.message,
+    );
+    return [mismatch];
   }
 
   private requireCipher(): KubeconfigCipher {

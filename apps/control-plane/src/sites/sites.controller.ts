@@ -2,11 +2,14 @@ import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Patch, Post, P
 import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ZodValidationPipe, revisionFromIfMatch } from '../common';
 import { SiteMonitor } from './site-monitor.service';
-import { SiteRegistry, type SiteRecord } from './site-registry.service';
+import { SiteRegistry, type SiteRecord, type WrittenSite } from './site-registry.service';
 import { siteIdSchema } from './site.schema';
 import type { SiteStatus } from './site-status';
+import type { SiteWarning } from './site-zone';
 
 type SiteView = SiteRecord['site'] & Omit<SiteRecord, 'site'> & { status: SiteStatus };
+/** A write's answer also says what looked wrong about the site's cluster (e.g. its nodes' zones). */
+type WrittenSiteView = SiteView & { warnings: SiteWarning[] };
 
 @ApiTags('sites')
 @Controller('sites')
@@ -18,9 +21,9 @@ export class SitesController {
 
   @Post()
   @ApiOperation({ summary: 'Register a site: its description and kubeconfig; the cluster must answer' })
-  async register(@Body() body: unknown): Promise<SiteView> {
+  async register(@Body() body: unknown): Promise<WrittenSiteView> {
     const record = await this.registry.register(body);
-    return this.view(record, await this.monitor.check(record.site.id));
+    return this.written(record, await this.monitor.check(record.site.id));
   }
 
   @Get()
@@ -41,8 +44,8 @@ export class SitesController {
     @Param('id', new ZodValidationPipe(siteIdSchema)) id: string,
     @Body() body: unknown,
     @Headers('if-match') ifMatch: string | undefined,
-  ): Promise<SiteView> {
-    return this.view(await this.registry.replace(id, body, revisionFromIfMatch(ifMatch)));
+  ): Promise<WrittenSiteView> {
+    return this.written(await this.registry.replace(id, body, revisionFromIfMatch(ifMatch)));
   }
 
   @Patch(':id')
@@ -51,8 +54,8 @@ export class SitesController {
     @Param('id', new ZodValidationPipe(siteIdSchema)) id: string,
     @Body() body: unknown,
     @Headers('if-match') ifMatch: string | undefined,
-  ): Promise<SiteView> {
-    return this.view(await this.registry.patch(id, body, revisionFromIfMatch(ifMatch)));
+  ): Promise<WrittenSiteView> {
+    return this.written(await this.registry.patch(id, body, revisionFromIfMatch(ifMatch)));
   }
 
   @Delete(':id')
@@ -63,6 +66,13 @@ export class SitesController {
     @Headers('if-match') ifMatch: string | undefined,
   ): Promise<void> {
     await this.registry.remove(id, ifMatch === undefined ? undefined : revisionFromIfMatch(ifMatch));
+  }
+
+  /** Without a fresh probe (the kubeconfig was kept), the zone is checked against the last node inventory. */
+  private written(record: WrittenSite, status?: SiteStatus): WrittenSiteView {
+    const view = this.view(record, status);
+    const warnings = record.warnings ?? this.registry.warnings(record.site, view.status.inventory ?? []);
+    return { ...view, warnings };
   }
 
   private view(record: SiteRecord, status: SiteStatus = this.monitor.status(record.site.id)): SiteView {

@@ -13,6 +13,8 @@ export interface NodeTemplate {
   maxPods?: number;
   arch?: 'amd64' | 'arm64';
   instanceType?: string;
+  /** The node's zone: labels `topology.kubernetes.io/zone` and `polis.city/zone` (a Polis site's zone). */
+  zone?: string;
   labels?: Record<string, string>;
   taints?: { key: string; value?: string; effect: 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute' }[];
 }
@@ -41,6 +43,9 @@ export function nodeObject(name: string, index: number, template: NodeTemplate, 
         'beta.kubernetes.io/arch': arch,
         'node.kubernetes.io/instance-type': template.instanceType ?? 'emulated',
         ...(template.gpus ? { 'nvidia.com/gpu.present': 'true' } : {}),
+        ...(template.zone
+          ? { 'topology.kubernetes.io/zone': template.zone, 'polis.city/zone': template.zone }
+          : {}),
         ...template.labels,
       },
       annotations: { 'polis.io/emulated': 'true' },
