@@ -49,7 +49,11 @@ const P99_BREACHES_IN_A_ROW = 2;
  */
 export function assessHeartbeats(beats: readonly Heartbeat[], limits: SloLimits): SloBreach | undefined {
   const bySite = new Map<string, Heartbeat[]>();
-  for (const beat of beats) bySite.set(beat.siteId, [...(bySite.get(beat.siteId) ?? []), beat]);
+  for (const beat of beats) {
+    const list = bySite.get(beat.siteId);
+    if (list) list.push(beat);
+    else bySite.set(beat.siteId, [beat]);
+  }
   for (const [siteId, siteBeats] of [...bySite].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     const reason = errorRateBreach(siteBeats, limits) ?? latencyBreach(siteBeats, limits);
     if (reason !== undefined) return { siteId, reason };

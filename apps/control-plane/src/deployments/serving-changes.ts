@@ -23,7 +23,9 @@ export function servingOf(
   const grouped = new Map<string, Assignment[]>();
   for (const a of plan.assignments) {
     const k = key(a.deploymentId, a.targetSiteId);
-    grouped.set(k, [...(grouped.get(k) ?? []), a]);
+    const list = grouped.get(k);
+    if (list) list.push(a);
+    else grouped.set(k, [a]);
   }
   const serving = new Map<string, Serving>();
   for (const [k, assignments] of grouped) {
