@@ -189,6 +189,22 @@ describe('deriveStatus', () => {
       });
     });
 
+    it('says what was seen at a lost site whose replicas cannot move (edge-only), not only that it is gone', () => {
+      const lost = { ...trouble503, lost: true };
+      const status = deriveStatus(
+        input({
+          workloads: [observed('b', 'b')],
+          unplaced: [unplaced('a', 'site a is unreachable')],
+          troubledSites: new Map([['a', lost]]),
+        }),
+      );
+      expect(status.sites[0]).toMatchObject({
+        state: 'Failed',
+        reason: 'a lost (API answers 503 since 19:20:03Z)',
+        since: '2026-12-01T19:20:03.000Z',
+      });
+    });
+
     it('names what was seen at a lost site once its replicas are served from central, not a guess', () => {
       const lost = { ...trouble503, lost: true };
       const status = deriveStatus(

@@ -131,8 +131,19 @@ function siteStatus(siteId: string, input: StatusInput): SiteDeploymentStatus {
   const base = { siteId, replicas, runningOn };
   const failed = planned.find((w) => w.error !== undefined);
   if (failed) return { ...base, state: 'Failed', reason: failed.error };
-  if (planned.length === 0)
-    return { ...base, state: 'Failed', reason: unplaced[0]?.reason ?? 'no replica could be placed' };
+  if (planned.length === 0) {
+    const why = unplaced[0]?.reason ?? 'no replica could be placed';
+    const lost = input.troubledSites?.get(siteId);
+    if (!lost?.lost) return { ...base, state: 'Failed', reason: why };
+    // The placement engine only knows the site is gone; say what was seen there instead.
+    const elsewhere = why.endsWith(`${siteId} is unreachable`) ? '' : `; ${why}`;
+    return {
+      ...base,
+      state: 'Failed',
+      reason: `${siteId} lost (${lost.reason})${elsewhere}`,
+      since: iso(lost.since),
+    };
+  }
   const blind = unobserved[0];
   if (blind?.unobserved)
     return {
