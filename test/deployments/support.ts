@@ -121,9 +121,13 @@ export class DeploymentHarness {
     return new DeploymentHarness({ env, prefix, database, app, url, nc, uploadDir });
   }
 
-  /** Stops the control plane and starts a new one on the same state (NATS buckets, key, sites). */
-  async restart(): Promise<void> {
+  /**
+   * Stops the control plane and starts a new one on the same state (NATS buckets, key, sites); `whileDown`
+   * runs in between, e.g. to leave the state a crash at a given moment would.
+   */
+  async restart(whileDown: () => Promise<void> = async () => {}): Promise<void> {
     await this.app.close();
+    await whileDown();
     ({ app: this.app, url: this.url } = await startInProcess({
       prefix: this.prefix,
       influxUrl: `${INFLUX_BASE}/${this.database}`,
