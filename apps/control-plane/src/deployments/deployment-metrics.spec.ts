@@ -8,14 +8,13 @@ let seq = 0;
 const event = (body: Record<string, unknown>) =>
   ({ ...body, seq: ++seq, at: new Date(0).toISOString() }) as unknown as DeploymentEvent;
 
-function setup(sources: Partial<MetricSources> = {}) {
+function setup(sources: Partial<MetricSources> = {}, now: () => number = Date.now) {
   const registry = new Registry();
-  const metrics = new DeploymentMetrics(registry, {
-    sites: () => [],
-    deployments: () => [],
-    applyFailures: () => [],
-    ...sources,
-  });
+  const metrics = new DeploymentMetrics(
+    registry,
+    { sites: () => [], deployments: () => [], applyFailures: () => [], ...sources },
+    now,
+  );
   /** One series' value in what Prometheus would scrape, 0 when absent. */
   const value = async (name: string, labels: Record<string, string> = {}) => {
     const metric = (await registry.getMetricsAsJSON()).find((m) => m.name === name);
@@ -70,7 +69,8 @@ describe(DeploymentMetrics.name, () => {
   });
 
   it('adds up what the runners report, per deployment (central copies included), site and version', async () => {
-    const { metrics, value } = setup();
+    let clock = 0;
+    const { metrics, value } = setup({}, () => clock);
     const beat = (deploymentId: string, inferences: number, errors: number, p99: number) => ({
       ts: 0,
       instance: 'r',
@@ -88,6 +88,9 @@ describe(DeploymentMetrics.name, () => {
     expect(await value('polis_runner_errors_total', { ...labels, kind: 'inference' })).toBe(10);
     expect(await value('polis_runner_errors_total', { kind: 'malformedReading' })).toBe(0);
     expect(await value('polis_runner_latency_p99_seconds', labels)).toBeCloseTo(0.03);
+    clock = 5 * 60_000 + 1; // that version stopped reporting: its latency is no longer current
+    expect(await value('polis_runner_latency_p99_seconds', labels)).toBe(0);
+    expect(await value('polis_runner_inferences_total', labels)).toBe(100);
   });
 
   it('reads site and deployment states at scrape time: one series per current state', async () => {

@@ -3,6 +3,11 @@ import type { DeploymentEvent } from './deployment-events';
 import { owningDeploymentId, type Heartbeat } from './heartbeat';
 import type { DeploymentStatusView } from './status-board';
 
+type RunnerLabels = { deployment: string; site: string; version: string };
+
+/** A version that stopped reporting (rolled back, deleted) leaves the latency gauge after this. */
+const P99_FRESH_MS = 5 * 60_000;
+
 /** What the gauges read when Prometheus scrapes: the current state, not a history. */
 export interface MetricSources {
   /** Every registered site: the state of its last check, and what liveness makes of it. */
@@ -37,10 +42,15 @@ export class DeploymentMetrics {
   private readonly reconcileFailures: Counter<'stage'>;
   private readonly inferences: Counter<'deployment' | 'site' | 'version'>;
   private readonly runnerErrors: Counter<'deployment' | 'site' | 'version' | 'kind'>;
-  private readonly latencyP99: Gauge<'deployment' | 'site' | 'version'>;
+  /** Last p99 per (deployment, site, version), with when it arrived: stale ones leave the gauge. */
+  private readonly lastP99 = new Map<string, { labels: RunnerLabels; seconds: number; at: number }>();
   private readonly malformedBeats: Counter;
 
-  constructor(registry: Registry, sources: MetricSources) {
+  constructor(
+    registry: Registry,
+    sources: MetricSources,
+    private readonly now: () => number = Date.now,
+  ) {
     const registers = [registry];
     const counter = <L extends string>(name: string, help: string, labelNames: readonly L[]) =>
       new Counter<L>({ name, help, labelNames, registers });
@@ -98,11 +108,18 @@ export class DeploymentMetrics {
       'Failures the runners reported in their heartbeats, by kind',
       ['deployment', 'site', 'version', 'kind'],
     );
-    this.latencyP99 = new Gauge({
+    const latency: Gauge<'deployment' | 'site' | 'version'> = new Gauge({
       name: 'polis_runner_latency_p99_seconds',
-      help: 'p99 end-to-end latency in the last heartbeat of a runner of this deployment, site and version',
+      help: 'p99 end-to-end latency in the last heartbeat of a runner of this deployment, site and version (heartbeats of the last 5 minutes)',
       labelNames: ['deployment', 'site', 'version'],
       registers,
+      collect: () => {
+        latency.reset();
+        const oldest = this.now() - P99_FRESH_MS;
+        for (const [key, last] of this.lastP99)
+          if (last.at < oldest) this.lastP99.delete(key);
+          else latency.set(last.labels, last.seconds);
+      },
     });
     this.malformedBeats = new Counter({
       name: 'polis_runner_heartbeats_malformed_total',
@@ -147,7 +164,7 @@ export class DeploymentMetrics {
     this.inferences.inc(labels, beat.throughput.inferences);
     for (const [kind, count] of Object.entries(beat.errors))
       if (count > 0) this.runnerErrors.inc({ ...labels, kind }, count);
-    this.latencyP99.set(labels, beat.latencyMs.p99 / 1000);
+    this.lastP99.set(JSON.stringify(labels), { labels, seconds: beat.latencyMs.p99 / 1000, at: this.now() });
   }
 
   malformedHeartbeat(): void {
