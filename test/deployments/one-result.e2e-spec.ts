@@ -22,6 +22,8 @@ const LOOPS = ['loop-n', 'loop-s'];
 /** Counts messages per window key (`sensor@ts`). */
 class WindowCounter {
   readonly counts = new Map<string, number>();
+  /** When each window first arrived (ms since the epoch, this clock). */
+  readonly arrivals = new Map<string, number>();
   private subscription?: Subscription;
 
   constructor(
@@ -35,6 +37,7 @@ class WindowCounter {
         const body = message.json<{ sensorId: string; ts: number }>();
         const key = `${body.sensorId}@${body.ts}`;
         this.counts.set(key, (this.counts.get(key) ?? 0) + 1);
+        if (!this.arrivals.has(key)) this.arrivals.set(key, Date.now());
       },
     });
     return this;
@@ -190,4 +193,57 @@ describe('one result per reading through failover, overlap and return', () => {
       `one-result: ${results.total} results (${published.total} published by runners, ${published.twice().length} windows by both), ${decisions.total} decisions, none twice`,
     );
   });
+
+  it('for a site that goes dark with its runners, misses only the switch-over gaps, and never delivers twice', async () => {
+    const results = new WindowCounter(h, `${h.prefix}.inference.traffic-a.${MODEL}`).start();
+    publishing = setInterval(publishMinute, 40);
+    await eventually('results from the home runner', () => results.total >= 4, 30_000);
+
+    const site = h.site('traffic-a');
+    const darkAt = Date.now();
+    await site.stop();
+    await runner.stopCluster('traffic-a'); // the site's processes go dark with it
+    const before = results.total;
+    await eventually('results from the central copy', () => results.total >= before + 4, 30_000);
+    const resumedAt = Math.min(...[...results.arrivals.values()].filter((t) => t > darkAt + 500));
+
+    const backAt = Date.now();
+    await site.start();
+    runner.resume('traffic-a'); // its pods are still Running: their processes start again, with no history
+    await eventually('the copy removed after the return', () => copyWorkload() === undefined, 30_000);
+    await eventually('the copy process gone', () => !copyProcess(), 30_000);
+    const after = results.total;
+    await eventually('results from the home runner again', () => results.total >= after + 6, 30_000);
+    clearInterval(publishing);
+    await new Promise((r) => setTimeout(r, 1_000));
+    results.stop();
+
+    expect(results.twice()).toEqual([]);
+    // Each sensor misses windows only in the two switch-over gaps: going dark, and its runner's restart.
+    const gaps = LOOPS.map((loop) => runsOf(results.missing(loop)));
+    for (const runs of gaps) expect(runs.length).toBeLessThanOrEqual(2);
+    const returnGapMs = gapAfter(results, backAt);
+    console.info(
+      `one-result dark: ${results.total} results, none twice; missing windows per sensor in runs ${JSON.stringify(gaps)}; ` +
+        `no result for ${resumedAt - darkAt} ms after going dark, ${returnGapMs} ms around the return`,
+    );
+  });
 });
+
+/** Lengths of the runs of consecutive window timestamps (INTERVAL apart). */
+function runsOf(timestamps: readonly number[]): number[] {
+  const runs: number[] = [];
+  for (let i = 0; i < timestamps.length; i++) {
+    if (i > 0 && timestamps[i] === timestamps[i - 1] + INTERVAL) runs[runs.length - 1] += 1;
+    else runs.push(1);
+  }
+  return runs;
+}
+
+/** The longest stretch without a new window arriving, from `from` on. */
+function gapAfter(counter: WindowCounter, from: number): number {
+  const times = [from, ...[...counter.arrivals.values()].filter((t) => t >= from)].sort((a, b) => a - b);
+  let longest = 0;
+  for (let i = 1; i < times.length; i++) longest = Math.max(longest, times[i] - times[i - 1]);
+  return longest;
+}
