@@ -64,6 +64,13 @@ describe('third-party and control-flow models through the registry', () => {
     expect(put.status).toBe(201);
     expect(put.body.smokeTest).toMatchObject({ inferenceOk: true });
     expect(put.body.smokeTest.warning).toBeUndefined();
+    // The estimates follow the sample's shapes: at one sample of audio the STFT cannot even run, at 512 it does.
+    const { insight } = put.body;
+    expect(insight.estimatedFor).toEqual({ input: [1, 512], state: [2, 1, 128], sr: [] });
+    const zeros = (await registry.get('/silero-vad/versions/5.0.0')).body.insight;
+    expect(zeros.estimatedFor).toEqual({ input: [1, 1], state: [2, 1, 128], sr: [] });
+    expect(insight.flopsByOperator.Conv).toBeGreaterThan(0);
+    expect(insight.estimatedFlops).toBeGreaterThan(100 * zeros.estimatedFlops);
   });
 
   it('accepts Silero VAD v4 with its known graph, and checks its ports dimension by dimension', async () => {

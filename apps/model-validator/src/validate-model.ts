@@ -89,7 +89,7 @@ export async function validateModel(
   const bytes = await readFile(request.modelPath);
   const inspected = inspect(bytes, request.policy ?? DEFAULT_ONNX_SUPPORT);
   if ('ok' in inspected) return inspected;
-  const insight = inspected;
+  let insight = inspected;
 
   let feeds: Feed[];
   try {
@@ -97,6 +97,10 @@ export async function validateModel(
   } catch (error) {
     if (error instanceof SampleMismatchError) return reject('sample-mismatch', error.message);
     throw error;
+  }
+  // The operator's sample says what real input looks like: estimate the cost for its shapes, not for dims of 1.
+  if (request.sample) {
+    insight = describeModel(bytes, { inputShapes: Object.fromEntries(feeds.map((f) => [f.name, f.dims])) });
   }
 
   beforeSession();

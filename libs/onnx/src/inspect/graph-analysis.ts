@@ -1,11 +1,12 @@
 import { bytesFor, elementTypeName } from '../proto/element-types';
-import { operatorKey } from '../support';
+import { isDefaultDomain, operatorKey } from '../support';
 import type { Graph, Tensor, ValueInfo } from '../proto/onnx-types';
 import { analyseControlFlow, hasSubgraphs, subgraphsOf } from './control-flow';
 import type { GraphCost, Scope, SubgraphBinding } from './graph-cost';
 import type { DataDependentEstimate } from './model-insight';
 import { NodeView } from './node-view';
 import { ruleFor } from './op-rules';
+import { foldShapeValue } from './shape-values';
 import { tensorInts } from './tensor-data';
 import { elementCount, type TensorInfo } from './tensor-info';
 
@@ -61,9 +62,14 @@ export function analyseGraph(
     if (ints) constants.set(name, ints);
   }
   const declared = new Map<string, TensorInfo>();
+  /** Declared shapes with a symbolic or unknown dim: our inference, when it has one, knows more. */
+  const loose = new Set<string>();
   for (const value of [...(graph.input ?? []), ...(graph.valueInfo ?? []), ...(graph.output ?? [])]) {
     const info = concreteInfo(value);
-    if (info && value.name) declared.set(value.name, info);
+    if (!info || !value.name) continue;
+    declared.set(value.name, info);
+    const dims = value.type?.tensorType?.shape?.dim ?? [];
+    if (dims.some((d) => d.dimValue === undefined || d.dimValue < 1)) loose.add(value.name);
   }
   (graph.input ?? []).forEach((input, i) => {
     const info = binding.inputs?.[i] ?? (input.name ? declared.get(input.name) : undefined);
@@ -106,12 +112,17 @@ export function analyseGraph(
       outputs = result?.outputs;
     }
     node.outputs.forEach((name, i) => {
-      // A declared value_info wins over our inference: the exporter knew more than we do.
-      const info = declared.get(name) ?? outputs?.[i];
+      // A fully static declared shape wins over our inference: the exporter knew more than we do.
+      const inferred = outputs?.[i];
+      const info = inferred && loose.has(name) ? inferred : (declared.get(name) ?? inferred);
       if (info && name) shapes.set(name, info);
     });
     const constantTensor = node.opType === 'Constant' ? node.attribute('value')?.t : undefined;
-    const ints = constantTensor ? tensorInts(constantTensor) : undefined;
+    const ints = constantTensor
+      ? tensorInts(constantTensor)
+      : isDefaultDomain(node.node.domain)
+        ? foldShapeValue({ node, inputs, value: (i) => constants.get(node.input(i) ?? '') })
+        : undefined;
     if (ints && node.outputs[0]) constants.set(node.outputs[0], ints);
   });
 

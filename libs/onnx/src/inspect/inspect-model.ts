@@ -9,7 +9,7 @@ import {
   splitOperatorKey,
   type OnnxSupportPolicy,
 } from '../support';
-import { analyseGraph } from './graph-analysis';
+import { analyseGraph, concreteInfo } from './graph-analysis';
 import type { Dim, ModelInsight, ValueKind, ValueSignature } from './model-insight';
 import { externalReference, isExternal, tensorBytes } from './tensor-data';
 
@@ -46,7 +46,15 @@ function allGraphs(graph: Graph): Graph[] {
  * Reads a model's structure, cost and memory without running it. Throws OnnxModelError only for files that
  * are not a usable ONNX model at all (not-onnx, truncated, empty-graph); see inspectModel for policy checks.
  */
-export function describeModel(bytes: Uint8Array): ModelInsight {
+export interface DescribeOptions {
+  /**
+   * Concrete dims of some inputs (e.g. the operator's sample) for the cost estimates; the other inputs get their
+   * declared shapes with symbolic and unknown dims bound to 1.
+   */
+  inputShapes?: Readonly<Record<string, readonly number[]>>;
+}
+
+export function describeModel(bytes: Uint8Array, options: DescribeOptions = {}): ModelInsight {
   const model = decodeModel(bytes);
   const graph = model.graph;
   const nodes = graph?.node ?? [];
@@ -63,7 +71,23 @@ export function describeModel(bytes: Uint8Array): ModelInsight {
     nodeCount++;
   }
   const initializerBytes = initializers.reduce((sum, t) => sum + tensorBytes(t), 0);
-  const cost = analyseGraph(graph);
+  const fed = (graph.input ?? []).filter((i) => !initializerNames.has(i.name ?? ''));
+  const bound = (graph.input ?? []).map((value) => {
+    const info = concreteInfo(value);
+    const dims = options.inputShapes?.[value.name ?? ''];
+    return info && dims ? { type: info.type, dims: [...dims] } : info;
+  });
+  const cost = analyseGraph(graph, {
+    outer: { shapes: new Map(), constants: new Map() },
+    path: '',
+    inputs: bound,
+  });
+  const estimatedFor = Object.fromEntries(
+    fed.flatMap((value) => {
+      const info = bound[(graph.input ?? []).indexOf(value)];
+      return info ? [[value.name ?? '', info.dims]] : [];
+    }),
+  );
 
   return {
     irVersion: model.irVersion ?? 0,
@@ -85,6 +109,7 @@ export function describeModel(bytes: Uint8Array): ModelInsight {
     peakActivationBytes: cost.peakActivationBytes,
     estimatedPeakMemoryBytes: initializerBytes + cost.peakActivationBytes,
     dataDependentEstimates: cost.dataDependent,
+    estimatedFor,
     externalData: initializers.filter(isExternal).map(externalReference),
   };
 }

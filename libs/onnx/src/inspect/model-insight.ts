@@ -68,6 +68,8 @@ export interface ModelInsight {
   peakActivationBytes: number;
   /** initializerBytes + peakActivationBytes: the working set of one inference, excluding runtime overhead. */
   estimatedPeakMemoryBytes: number;
+  /** The concrete input dims the estimates were computed for: declared dims with symbolic ones as 1, or a sample's. */
+  estimatedFor: Record<string, number[]>;
   /** The assumptions behind estimates that depend on run-time values, each with the bound it used. */
   dataDependentEstimates: DataDependentEstimate[];
   externalData: ExternalDataReference[];

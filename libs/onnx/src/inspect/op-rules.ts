@@ -1,21 +1,11 @@
 import { elementTypeName } from '../proto/element-types';
-import type { NodeView } from './node-view';
 import { broadcastDims, elementCount, normaliseAxis, type TensorInfo } from './tensor-info';
 
-/** What one node produces and what it costs (FLOPs per inference, a multiply-add counting as 2). */
-export interface RuleResult {
-  outputs: (TensorInfo | undefined)[];
-  flops: number;
-}
+import type { NodeView } from './node-view';
+import type { Rule, RuleContext } from './rule';
+import { SHAPE_VALUE_RULES } from './shape-values';
 
-export interface RuleContext {
-  node: NodeView;
-  inputs: (TensorInfo | undefined)[];
-  /** Integer values of constant tensors (initializers, Constant nodes), for Reshape/Unsqueeze/Reduce inputs. */
-  constantInts: (name: string | undefined) => number[] | undefined;
-}
-
-type Rule = (ctx: RuleContext) => RuleResult | undefined;
+export type { Rule, RuleContext, RuleResult } from './rule';
 
 function known(inputs: (TensorInfo | undefined)[], count: number): TensorInfo[] | undefined {
   const present = inputs.slice(0, count);
@@ -353,6 +343,7 @@ export const OP_RULES: ReadonlyMap<string, Rule> = new Map<string, Rule>([
   ['Constant', constant],
   ['Where', where],
   ['Gather', gather],
+  ...SHAPE_VALUE_RULES,
 ]);
 
 /** FusedMatMul computes alpha·op(A)·op(B): the MatMul cost once the transposes are applied to the shapes. */
