@@ -1,17 +1,27 @@
 /**
- * End-to-end ingest rate: messages per second from publish to queryable in InfluxDB, Polis against a bare
- * baseline pipeline, in the same run. Usage: npm run bench:ingest [-- --messages 50000 --runs 5]
+ * End-to-end ingest rate: messages per second from publish to queryable in InfluxDB. In the same run, on the
+ * same readings, it measures Polis, a bare core-NATS pipeline, and bare durable pipelines (file-backed
+ * JetStream stream, durable pull consumer, acks after the write) with an ack per message and with one
+ * cumulative ack per written batch. Usage:
+ *   npm run bench:ingest [-- --messages 50000 --runs 5 --only polis,durable-cumulative --cpu-prof DIR]
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
+import { loadavg } from 'node:os';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { connect, type NatsConnection } from 'nats';
 
 const INFLUX = 'http://127.0.0.1:8086';
 const ROOT = join(__dirname, '..');
 const { values: args } = parseArgs({
-  options: { messages: { type: 'string', default: '50000' }, runs: { type: 'string', default: '5' } },
+  options: {
+    messages: { type: 'string', default: '50000' },
+    runs: { type: 'string', default: '5' },
+    only: { type: 'string' },
+    /** Profiles the control plane (node --cpu-prof) and writes the .cpuprofile files here. */
+    'cpu-prof': { type: 'string' },
+  },
 });
 const MESSAGES = Number(args.messages);
 const RUNS = Number(args.runs);
@@ -22,6 +32,7 @@ interface RunResult {
   seconds: number;
   stored: number;
   latencyMs: number[];
+  load1: number;
 }
 
 async function influxQuery(database: string, q: string): Promise<any> {
@@ -54,6 +65,7 @@ async function stop(child: ChildProcess): Promise<void> {
 async function drive(nc: NatsConnection, prefix: string, database: string, path: string): Promise<RunResult> {
   const probes = new Map<number, number>();
   const latencyMs: number[] = [];
+  const load1 = loadavg()[0];
   const start = Date.now();
   const base = start - 60_000;
   let polling = true;
@@ -96,7 +108,12 @@ async function drive(nc: NatsConnection, prefix: string, database: string, path:
   const seconds = (Date.now() - start) / 1000;
   polling = false;
   await poller;
-  return { ratePerSecond: stored / seconds, seconds, stored, latencyMs };
+  return { ratePerSecond: stored / seconds, seconds, stored, latencyMs, load1 };
+}
+
+async function deleteStreams(nc: NatsConnection, names: string[]): Promise<void> {
+  const jsm = await nc.jetstreamManager();
+  for (const s of names) await jsm.streams.delete(s).catch(() => false);
 }
 
 async function runPolis(nc: NatsConnection): Promise<RunResult> {
@@ -104,7 +121,8 @@ async function runPolis(nc: NatsConnection): Promise<RunResult> {
   const prefix = `bench-${id}`;
   const database = `bench_polis_${id}`;
   const port = 18_000 + Math.floor(Math.random() * 1000);
-  const child = spawn(process.execPath, [join(ROOT, 'dist/apps/control-plane/main.js')], {
+  const profile = args['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', resolve(args['cpu-prof'])] : [];
+  const child = spawn(process.execPath, [...profile, join(ROOT, 'dist/apps/control-plane/main.js')], {
     env: {
       ...process.env,
       POLIS_SUBJECT_PREFIX: prefix,
@@ -120,31 +138,33 @@ async function runPolis(nc: NatsConnection): Promise<RunResult> {
   } finally {
     await stop(child);
     await influxQuery(database, `DROP DATABASE "${database}"`);
-    const jsm = await nc.jetstreamManager();
     const upper = prefix.toUpperCase().replace(/-/g, '_');
-    for (const s of [
+    await deleteStreams(nc, [
       `${upper}_TELEMETRY`,
       `${upper}_DEADLETTER`,
       `KV_${prefix}_sensor_kinds`,
       `KV_${prefix}_sensors`,
-    ]) {
-      await jsm.streams.delete(s).catch(() => false);
-    }
+      `KV_${prefix}_ingest_leases`,
+    ]);
   }
 }
 
-async function runBaseline(nc: NatsConnection): Promise<RunResult> {
+/** A bare pipeline from bench/ingest/, run as its own process like the control plane. */
+async function runBare(nc: NatsConnection, script: string, env: Record<string, string>): Promise<RunResult> {
   const id = randomBytes(3).toString('hex');
   const prefix = `bench-${id}`;
   const database = `bench_base_${id}`;
-  const child = spawn(
-    process.execPath,
-    ['-r', 'ts-node/register/transpile-only', join(__dirname, 'ingest/baseline-pipeline.ts')],
-    {
-      env: { ...process.env, BENCH_DATABASE: database, BENCH_SUBJECT: `${prefix}.telemetry.>` },
-      stdio: ['ignore', 'pipe', 'inherit'],
+  const stream = `BENCH_${id.toUpperCase()}`;
+  const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', join(__dirname, script)], {
+    env: {
+      ...process.env,
+      ...env,
+      BENCH_DATABASE: database,
+      BENCH_SUBJECT: `${prefix}.telemetry.>`,
+      BENCH_STREAM: stream,
     },
-  );
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   let ready = false;
   child.stdout?.on('data', (d: Buffer) => (ready ||= d.toString().includes('ready')));
   try {
@@ -153,8 +173,19 @@ async function runBaseline(nc: NatsConnection): Promise<RunResult> {
   } finally {
     await stop(child);
     await influxQuery(database, `DROP DATABASE "${database}"`);
+    await deleteStreams(nc, [stream]);
   }
 }
+
+const PIPELINES = {
+  polis: runPolis,
+  core: (nc: NatsConnection) => runBare(nc, 'ingest/baseline-pipeline.ts', {}),
+  'durable-explicit': (nc: NatsConnection) =>
+    runBare(nc, 'ingest/durable-pipeline.ts', { BENCH_ACK: 'explicit' }),
+  'durable-cumulative': (nc: NatsConnection) =>
+    runBare(nc, 'ingest/durable-pipeline.ts', { BENCH_ACK: 'cumulative' }),
+} as const;
+type Pipeline = keyof typeof PIPELINES;
 
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -164,38 +195,51 @@ const percentile = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)] ?? NaN;
 };
+const round2 = (x: number) => Number(x.toFixed(2));
 
 async function main(): Promise<void> {
+  const selected = (args.only?.split(',') ?? Object.keys(PIPELINES)) as Pipeline[];
+  for (const name of selected) if (!(name in PIPELINES)) throw new Error(`unknown pipeline ${name}`);
   const nc = await connect({ servers: 'nats://127.0.0.1:4222' });
-  const polis: RunResult[] = [];
-  const baseline: RunResult[] = [];
+  const results = new Map<Pipeline, RunResult[]>(selected.map((name) => [name, []]));
   for (let run = 0; run < RUNS; run++) {
-    // Alternate the order so neither pipeline always runs on a warmer machine.
-    const pair = run % 2 === 0 ? [runBaseline, runPolis] : [runPolis, runBaseline];
-    for (const fn of pair) {
-      const result = await fn(nc);
-      (fn === runPolis ? polis : baseline).push(result);
+    // Rotate the order so no pipeline always runs first or last on a machine others share.
+    const order = selected.map((_, i) => selected[(i + run) % selected.length]);
+    for (const name of order) {
+      const result = await PIPELINES[name](nc);
+      results.get(name)!.push(result);
       process.stderr.write(
-        `${fn === runPolis ? 'polis   ' : 'baseline'} run ${run + 1}: ${result.ratePerSecond.toFixed(0)} msg/s, stored ${result.stored}/${MESSAGES}\n`,
+        `${name.padEnd(18)} run ${run + 1}: ${result.ratePerSecond.toFixed(0)} msg/s, ` +
+          `stored ${result.stored}/${MESSAGES}, load ${result.load1.toFixed(2)}\n`,
       );
     }
   }
   await nc.close();
+  const rate = (name: Pipeline) => median(results.get(name)!.map((r) => r.ratePerSecond));
   const summarise = (rs: RunResult[]) => ({
     medianRatePerSecond: Math.round(median(rs.map((r) => r.ratePerSecond))),
-    medianSeconds: Number(median(rs.map((r) => r.seconds)).toFixed(2)),
+    ratesPerSecond: rs.map((r) => Math.round(r.ratePerSecond)),
+    medianSeconds: round2(median(rs.map((r) => r.seconds))),
     allStored: rs.every((r) => r.stored === MESSAGES),
     latencyP50Ms: Math.round(median(rs.map((r) => percentile(r.latencyMs, 50)))),
     latencyP99Ms: Math.round(median(rs.map((r) => percentile(r.latencyMs, 99)))),
   });
+  const durable = selected.filter((name) => name.startsWith('durable-'));
+  const bestDurable = durable.sort((a, b) => rate(b) - rate(a))[0];
+  const allLoads = [...results.values()].flat().map((r) => r.load1);
   const summary = {
     messages: MESSAGES,
     runs: RUNS,
-    polis: summarise(polis),
-    baseline: summarise(baseline),
-    ratio: Number(
-      (median(polis.map((r) => r.ratePerSecond)) / median(baseline.map((r) => r.ratePerSecond))).toFixed(2),
-    ),
+    loadAverage1m: { min: round2(Math.min(...allLoads)), max: round2(Math.max(...allLoads)) },
+    pipelines: Object.fromEntries([...results].map(([name, rs]) => [name, summarise(rs)])),
+    ratios: {
+      ...(results.has('core')
+        ? Object.fromEntries(selected.map((name) => [`${name}/core`, round2(rate(name) / rate('core'))]))
+        : {}),
+      ...(bestDurable && results.has('polis')
+        ? { bestDurable, 'polis/bestDurable': round2(rate('polis') / rate(bestDurable)) }
+        : {}),
+    },
   };
   process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
 }

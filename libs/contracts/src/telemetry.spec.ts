@@ -1,7 +1,10 @@
+import fc from 'fast-check';
 import { BUILTIN_SENSOR_KINDS } from './sensor-kinds';
 import {
   type DeadLetterReason,
   MAX_TELEMETRY_PAYLOAD_BYTES,
+  plainReadingPayload,
+  readingPayloadSchema,
   validateTelemetry,
   type ValidationContext,
 } from './telemetry';
@@ -92,5 +95,50 @@ describe(validateTelemetry.name, () => {
 
   it('accepts a subset of the fields of a kind', () => {
     expect(reasonOf(SUBJECT, bytes({ ts: NOW, values: { vehicleCount: 0 } }))).toBe('ok');
+  });
+});
+
+describe(plainReadingPayload.name, () => {
+  const key = fc.oneof(
+    fc.constantFrom('ts', 'values', '__proto__', 'constructor', 'vehicleCount'),
+    fc.string(),
+  );
+  const leaf = fc.oneof(
+    fc.double(),
+    fc.integer(),
+    fc.string({ maxLength: 70 }),
+    fc.boolean(),
+    fc.constant(null),
+  );
+  const values = fc.dictionary(key, fc.oneof(fc.double({ noNaN: true }), leaf), { maxKeys: 4 });
+  const payload = fc.oneof(
+    fc.record({ ts: leaf, values }),
+    fc.record({ ts: leaf, values }, { requiredKeys: [] }),
+    fc.dictionary(key, fc.oneof(leaf, values), { maxKeys: 3 }),
+    fc.array(leaf),
+    leaf,
+  );
+
+  it('accepts only what the zod schema accepts, with the same data', () => {
+    fc.assert(
+      fc.property(payload, (value) => {
+        // As a message would arrive: through JSON, so own "__proto__" keys are data.
+        const json: unknown = JSON.parse(JSON.stringify(value) ?? 'null');
+        const plain = plainReadingPayload(json);
+        const zod = readingPayloadSchema.safeParse(json);
+        if (plain) expect(zod).toEqual({ success: true, data: plain });
+      }),
+      { numRuns: 2_000 },
+    );
+  });
+
+  it('accepts the common reading without zod', () => {
+    expect(plainReadingPayload(JSON.parse(JSON.stringify(good)))).toEqual(good);
+  });
+
+  it('leaves a "__proto__" field to zod, which drops it, and the reading is then an empty one', () => {
+    const payload = `{"ts":${NOW},"values":{"__proto__":1}}`;
+    expect(plainReadingPayload(JSON.parse(payload))).toBeUndefined();
+    expect(reasonOf(SUBJECT, bytes(payload))).toBe('schema');
   });
 });

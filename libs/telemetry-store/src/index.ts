@@ -1,5 +1,5 @@
 export { TelemetryStore, type TelemetryStoreOptions, type SeriesRow } from './telemetry-store';
-export { readingToPoint } from './points';
+export { readingToLine } from './points';
 export {
   buildSeriesQuery,
   seriesQuerySchema,

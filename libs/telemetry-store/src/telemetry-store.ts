@@ -1,6 +1,6 @@
-import { escape, InfluxDB, type IPoint } from 'influx';
+import { escape, InfluxDB } from 'influx';
 import type { TelemetryReading } from '@polis/contracts';
-import { readingToPoint } from './points';
+import { readingToLine } from './points';
 import { buildSeriesQuery, type RetentionLayout, type SeriesQuery } from './series-query';
 
 export interface TelemetryStoreOptions {
@@ -23,6 +23,9 @@ export interface SeriesRow {
 export class TelemetryStore {
   readonly layout: RetentionLayout;
   private readonly influx: InfluxDB;
+  private readonly writeUrl: string;
+  private readonly writeHeaders: Record<string, string>;
+  private readonly timeoutMs: number;
 
   constructor(private readonly options: TelemetryStoreOptions) {
     const url = new URL(options.url);
@@ -38,6 +41,14 @@ export class TelemetryStore {
       database,
       options: { timeout: options.requestTimeoutMs ?? 10_000 },
     });
+    this.timeoutMs = options.requestTimeoutMs ?? 10_000;
+    const query = new URLSearchParams({ db: database, rp: this.layout.rawPolicy, precision: 'ms' });
+    this.writeUrl = `${url.protocol}//${url.host}/write?${query.toString()}`;
+    this.writeHeaders = { 'content-type': 'text/plain; charset=utf-8' };
+    if (url.username) {
+      const credentials = `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`;
+      this.writeHeaders.authorization = `Basic ${Buffer.from(credentials).toString('base64')}`;
+    }
   }
 
   get database(): string {
@@ -68,10 +79,21 @@ export class TelemetryStore {
     }
   }
 
+  /** Resolves once InfluxDB has stored every reading (HTTP 204); rejects with InfluxDB's answer otherwise. */
   async write(readings: readonly TelemetryReading[]): Promise<void> {
     if (readings.length === 0) return;
-    const points: IPoint[] = readings.map(readingToPoint);
-    await this.influx.writePoints(points, { precision: 'ms', retentionPolicy: this.layout.rawPolicy });
+    let body = readingToLine(readings[0]);
+    for (let i = 1; i < readings.length; i++) body += `\n${readingToLine(readings[i])}`;
+    const response = await fetch(this.writeUrl, {
+      method: 'POST',
+      headers: this.writeHeaders,
+      body,
+      signal: AbortSignal.timeout(this.timeoutMs),
+    });
+    if (response.status !== 204) {
+      const answer = (await response.text()).slice(0, 500);
+      throw new Error(`InfluxDB write answered ${response.status}: ${answer}`);
+    }
   }
 
   async querySeries(query: SeriesQuery): Promise<SeriesRow[]> {

@@ -12,7 +12,7 @@ export function inferenceMeasurement(modelName: string): string {
 }
 
 /**
- * One InfluxDB point per result: tags site and sensor (from readingToPoint), fields the outputs (a vector
+ * One InfluxDB point per result: tags site and sensor (as readingToLine writes them), fields the outputs (a vector
  * output becomes `<name>_<label or index>`) plus latencyMs. InfluxDB fields are numbers or strings of one
  * type per series, so the version is not stored here; it is on the published InferenceResult.
  */
