@@ -7,6 +7,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -33,6 +34,15 @@ interface RunResult {
   stored: number;
   latencyMs: number[];
   load1: number;
+  /** CPU seconds the pipeline's process spent from the first publish to the last point queryable. */
+  cpuSeconds: number;
+}
+
+/** User + system CPU seconds of a process so far (Linux /proc; clock ticks of 1/100 s). */
+function cpuSecondsOf(pid: number | undefined): number {
+  if (pid === undefined) return NaN;
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 async function influxQuery(database: string, q: string): Promise<any> {
@@ -62,7 +72,14 @@ async function stop(child: ChildProcess): Promise<void> {
 }
 
 /** Publishes MESSAGES readings as fast as NATS takes them; every PROBE_EVERY-th is timed until queryable. */
-async function drive(nc: NatsConnection, prefix: string, database: string, path: string): Promise<RunResult> {
+async function drive(
+  nc: NatsConnection,
+  prefix: string,
+  database: string,
+  path: string,
+  pid: number | undefined,
+): Promise<RunResult> {
+  const cpuBefore = cpuSecondsOf(pid);
   const probes = new Map<number, number>();
   const latencyMs: number[] = [];
   const load1 = loadavg()[0];
@@ -106,9 +123,10 @@ async function drive(nc: NatsConnection, prefix: string, database: string, path:
     await new Promise((r) => setTimeout(r, 25));
   }
   const seconds = (Date.now() - start) / 1000;
+  const cpuSeconds = cpuSecondsOf(pid) - cpuBefore;
   polling = false;
   await poller;
-  return { ratePerSecond: stored / seconds, seconds, stored, latencyMs, load1 };
+  return { ratePerSecond: stored / seconds, seconds, stored, latencyMs, load1, cpuSeconds };
 }
 
 async function deleteStreams(nc: NatsConnection, names: string[]): Promise<void> {
@@ -134,7 +152,7 @@ async function runPolis(nc: NatsConnection): Promise<RunResult> {
   });
   try {
     await waitReady(child, async () => (await fetch(`http://127.0.0.1:${port}/health`)).status === 200);
-    return await drive(nc, prefix, database, `"${database}"."raw"."traffic-loop"`);
+    return await drive(nc, prefix, database, `"${database}"."raw"."traffic-loop"`, child.pid);
   } finally {
     await stop(child);
     await influxQuery(database, `DROP DATABASE "${database}"`);
@@ -169,7 +187,7 @@ async function runBare(nc: NatsConnection, script: string, env: Record<string, s
   child.stdout?.on('data', (d: Buffer) => (ready ||= d.toString().includes('ready')));
   try {
     await waitReady(child, async () => ready);
-    return await drive(nc, prefix, database, `"traffic-loop"`);
+    return await drive(nc, prefix, database, `"traffic-loop"`, child.pid);
   } finally {
     await stop(child);
     await influxQuery(database, `DROP DATABASE "${database}"`);
@@ -210,7 +228,7 @@ async function main(): Promise<void> {
       results.get(name)!.push(result);
       process.stderr.write(
         `${name.padEnd(18)} run ${run + 1}: ${result.ratePerSecond.toFixed(0)} msg/s, ` +
-          `stored ${result.stored}/${MESSAGES}, load ${result.load1.toFixed(2)}\n`,
+          `stored ${result.stored}/${MESSAGES}, ${result.cpuSeconds.toFixed(2)} CPU s, load ${result.load1.toFixed(2)}\n`,
       );
     }
   }
@@ -223,6 +241,7 @@ async function main(): Promise<void> {
     allStored: rs.every((r) => r.stored === MESSAGES),
     latencyP50Ms: Math.round(median(rs.map((r) => percentile(r.latencyMs, 50)))),
     latencyP99Ms: Math.round(median(rs.map((r) => percentile(r.latencyMs, 99)))),
+    medianCpuSeconds: round2(median(rs.map((r) => r.cpuSeconds))),
   });
   const durable = selected.filter((name) => name.startsWith('durable-'));
   const bestDurable = durable.sort((a, b) => rate(b) - rate(a))[0];
@@ -237,7 +256,14 @@ async function main(): Promise<void> {
         ? Object.fromEntries(selected.map((name) => [`${name}/core`, round2(rate(name) / rate('core'))]))
         : {}),
       ...(bestDurable && results.has('polis')
-        ? { bestDurable, 'polis/bestDurable': round2(rate('polis') / rate(bestDurable)) }
+        ? {
+            bestDurable,
+            'polis/bestDurable': round2(rate('polis') / rate(bestDurable)),
+            // Same-round pairs: each ratio compares two runs a few seconds apart on the same machine.
+            'polis/bestDurable per run': results
+              .get('polis')!
+              .map((r, i) => round2(r.ratePerSecond / results.get(bestDurable)![i].ratePerSecond)),
+          }
         : {}),
     },
   };

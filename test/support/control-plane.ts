@@ -84,6 +84,11 @@ export class ControlPlaneProcess {
     throw new Error(`control plane did not become healthy: ${this.output}`);
   }
 
+  /** Sends a signal and returns at once: SIGSTOP and SIGCONT pause and resume the process. */
+  signal(signal: NodeJS.Signals): void {
+    this.child?.kill(signal);
+  }
+
   /** Resolves with the exit code (null when the signal killed it). */
   async kill(signal: NodeJS.Signals): Promise<number | null> {
     const child = this.child;

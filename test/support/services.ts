@@ -26,6 +26,7 @@ export async function removeNatsState(nc: NatsConnection, prefix: string): Promi
     `${upper}_SERVING`,
     `KV_${prefix}_sensor_kinds`,
     `KV_${prefix}_sensors`,
+    `KV_${prefix}_ingest_leases`,
   ];
   for (const name of names) await jsm.streams.delete(name).catch(() => false);
 }

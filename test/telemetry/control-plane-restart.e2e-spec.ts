@@ -1,6 +1,7 @@
 import type { NatsConnection } from 'nats';
 import { TelemetryStore } from '@polis/telemetry-store';
 import { ControlPlaneProcess } from '../support/control-plane';
+import { callApi } from '../support/http';
 import { freePort } from '../support/influxd';
 import { INFLUX_BASE, isolation, natsConnection, removeNatsState, waitFor } from '../support/services';
 import { loopReadings, publishLoop } from '../support/telemetry';
@@ -70,13 +71,15 @@ describe('ingest across a control-plane crash', () => {
     const readings = loopReadings(500, Date.now() - 60_000, 1, 1).map((r) => ({ ...r, siteId: 'graceful' }));
     for (const r of readings) publishLoop(nc, prefix, r);
     await nc.flush();
-    const jsm = await nc.jetstreamManager();
-    const stream = `${prefix.toUpperCase().replace(/-/g, '_')}_TELEMETRY`;
+    const consumerOf = async () => (await callApi(proc.url, 'GET', '/telemetry/stats')).json.consumer;
     // Delivered to the control plane and not acknowledged: it holds them in its batch.
-    await waitFor(
+    const held = await waitFor(
       'the batch to be held',
-      async () =>
-        (await jsm.consumers.info(stream, 'polis-ingest')).num_ack_pending >= readings.length || undefined,
+      async () => {
+        const consumer = await consumerOf();
+        return consumer.ackPending >= readings.length && consumer.ownedHere ? consumer : undefined;
+      },
+      30_000,
     );
     const countGraceful = async () =>
       (
@@ -94,7 +97,10 @@ describe('ingest across a control-plane crash', () => {
     const exitCode = await proc.kill('SIGTERM');
     expect(exitCode).toBe(0);
     expect(await countGraceful()).toBe(readings.length);
-    const consumer = await jsm.consumers.info(stream, 'polis-ingest');
+    const jsm = await nc.jetstreamManager();
+    const stream = `${prefix.toUpperCase().replace(/-/g, '_')}_TELEMETRY`;
+    const consumer = await jsm.consumers.info(stream, held.consumer);
     expect(consumer.num_ack_pending).toBe(0);
+    expect(consumer.ack_floor.stream_seq).toBe(consumer.delivered.stream_seq);
   });
 });

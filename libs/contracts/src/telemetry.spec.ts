@@ -57,6 +57,7 @@ describe(validateTelemetry.name, () => {
       'bad-subject',
     ],
     ['malformed JSON', SUBJECT, '{"ts": 1,', 'malformed-json'],
+    ['JSON after a byte-order mark', SUBJECT, `\uFEFF${JSON.stringify(good)}`, 'malformed-json'],
     ['a missing values object', SUBJECT, bytes({ ts: NOW }), 'schema'],
     ['extra top-level keys', SUBJECT, bytes({ ...good, extra: 1 }), 'schema'],
     ['string values', SUBJECT, bytes({ ts: NOW, values: { vehicleCount: '3' } }), 'schema'],

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { SensorKind } from './sensor-kinds';
-import { parseTelemetrySubject, type TelemetryAddress } from './subjects';
+import { parseTelemetrySubject, type SubjectParseResult, type TelemetryAddress } from './subjects';
 
 export const MAX_TELEMETRY_PAYLOAD_BYTES = 64 * 1024;
 export const MAX_FUTURE_SKEW_MS = 5 * 60 * 1000;
@@ -35,7 +35,12 @@ export interface ValidationContext {
   now: number;
   retentionMs: number;
   kindOf: (name: string) => SensorKind | undefined;
+  /** parseTelemetrySubject for this prefix, possibly memoised by the caller (subjects repeat per sensor). */
+  parseSubject?: (subject: string) => SubjectParseResult;
 }
+
+// ignoreBOM keeps a byte-order mark in the text, as Buffer#toString does, so JSON.parse still refuses it.
+const utf8 = new TextDecoder('utf-8', { ignoreBOM: true });
 
 // Numbers are checked for finiteness separately so that 1e999 (parsed as Infinity) gets its own reason.
 export const readingPayloadSchema = z
@@ -110,12 +115,14 @@ export function validateTelemetry(
   if (payload.byteLength > MAX_TELEMETRY_PAYLOAD_BYTES) {
     return fail('oversized', `payload is ${payload.byteLength} bytes, limit ${MAX_TELEMETRY_PAYLOAD_BYTES}`);
   }
-  const address = parseTelemetrySubject(ctx.subjectPrefix, subject);
+  const address = ctx.parseSubject
+    ? ctx.parseSubject(subject)
+    : parseTelemetrySubject(ctx.subjectPrefix, subject);
   if (!address.ok) return fail('bad-subject', address.detail);
 
   let json: unknown;
   try {
-    json = JSON.parse(Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength).toString('utf8'));
+    json = JSON.parse(utf8.decode(payload));
   } catch (error) {
     return fail('malformed-json', (error as Error).message);
   }
@@ -145,5 +152,6 @@ export function validateTelemetry(
 
   const valueError = checkValues(kind, parsed.data.values);
   if (valueError) return valueError;
-  return { ok: true, reading: { ...address.address, ts, values: parsed.data.values } };
+  const { siteId, sensorKind, sensorId } = address.address;
+  return { ok: true, reading: { siteId, sensorKind, sensorId, ts, values: parsed.data.values } };
 }

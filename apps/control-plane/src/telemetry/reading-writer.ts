@@ -48,7 +48,11 @@ export class ReadingWriter {
     this.stored$.complete();
   }
 
-  async writeUntilStored(items: PendingReading[]): Promise<boolean> {
+  /**
+   * Resolves true once the batch is stored; false if it gave up, when stopping or when `givingUp` says so
+   * (this instance no longer owns ingest): JetStream redelivers those messages.
+   */
+  async writeUntilStored(items: PendingReading[], givingUp: () => boolean = () => false): Promise<boolean> {
     const readings = items.map((i) => i.reading);
     for (let attempt = 0; ; attempt++) {
       const started = process.hrtime.bigint();
@@ -67,7 +71,7 @@ export class ReadingWriter {
           });
         }
         this.healthy = false;
-        if (this.stopping) return false;
+        if (this.stopping || givingUp()) return false;
         for (const item of items) item.message.working();
         await sleep(backoffDelayMs(attempt, 100, 5_000, Math.random));
       }

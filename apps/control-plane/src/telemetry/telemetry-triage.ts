@@ -1,15 +1,26 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { JsMsg } from 'nats';
-import { type ValidationFailure, type ValidationResult, validateTelemetry } from '@polis/contracts';
+import {
+  parseTelemetrySubject,
+  type SubjectParseResult,
+  type ValidationFailure,
+  type ValidationResult,
+  validateTelemetry,
+} from '@polis/contracts';
 import { APP_CONFIG, type AppConfig, retentionToMs } from '../config';
 import { backoffDelayMs } from './backoff';
 import { DeadLetterService } from './dead-letters.service';
 import { SensorKindRegistry } from './sensor-kind.registry';
 
+/** Distinct subjects remembered; past this the memo starts again, so hostile subjects cannot grow it. */
+const MAX_REMEMBERED_SUBJECTS = 50_000;
+
 /** Judges messages against the contract and the kind registry, and sets bad ones aside as dead letters. */
 @Injectable()
 export class TelemetryTriage {
   private readonly retentionMs: number;
+  /** Each sensor publishes on one subject: parsed once, not per message. */
+  private readonly subjects = new Map<string, SubjectParseResult>();
 
   constructor(
     private readonly kinds: SensorKindRegistry,
@@ -26,10 +37,21 @@ export class TelemetryTriage {
       now,
       retentionMs: this.retentionMs,
       kindOf: this.kindOf,
+      parseSubject: this.parseSubject,
     });
   }
 
   private readonly kindOf = (name: string) => this.kinds.get(name);
+
+  private readonly parseSubject = (subject: string): SubjectParseResult => {
+    let parsed = this.subjects.get(subject);
+    if (!parsed) {
+      if (this.subjects.size >= MAX_REMEMBERED_SUBJECTS) this.subjects.clear();
+      parsed = parseTelemetrySubject(this.config.nats.subjectPrefix, subject);
+      this.subjects.set(subject, parsed);
+    }
+    return parsed;
+  };
 
   /**
    * Resolves true once the dead letter is stored (the caller then acks). Retries while the dead-letter
