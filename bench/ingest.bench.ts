@@ -20,7 +20,7 @@ const { values: args } = parseArgs({
     messages: { type: 'string', default: '50000' },
     runs: { type: 'string', default: '5' },
     only: { type: 'string' },
-    /** Profiles the control plane (node --cpu-prof) and writes the .cpuprofile files here. */
+    /** Profiles every pipeline's process (node --cpu-prof) and writes the .cpuprofile files here. */
     'cpu-prof': { type: 'string' },
   },
 });
@@ -34,6 +34,7 @@ interface RunResult {
   stored: number;
   latencyMs: number[];
   load1: number;
+  pid?: number;
   /** CPU seconds the pipeline's process spent from the first publish to the last point queryable. */
   cpuSeconds: number;
 }
@@ -126,7 +127,7 @@ async function drive(
   const cpuSeconds = cpuSecondsOf(pid) - cpuBefore;
   polling = false;
   await poller;
-  return { ratePerSecond: stored / seconds, seconds, stored, latencyMs, load1, cpuSeconds };
+  return { ratePerSecond: stored / seconds, seconds, stored, latencyMs, load1, cpuSeconds, pid };
 }
 
 async function deleteStreams(nc: NatsConnection, names: string[]): Promise<void> {
@@ -139,8 +140,7 @@ async function runPolis(nc: NatsConnection): Promise<RunResult> {
   const prefix = `bench-${id}`;
   const database = `bench_polis_${id}`;
   const port = 18_000 + Math.floor(Math.random() * 1000);
-  const profile = args['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', resolve(args['cpu-prof'])] : [];
-  const child = spawn(process.execPath, [...profile, join(ROOT, 'dist/apps/control-plane/main.js')], {
+  const child = spawn(process.execPath, [...profiling(), join(ROOT, 'dist/apps/control-plane/main.js')], {
     env: {
       ...process.env,
       POLIS_SUBJECT_PREFIX: prefix,
@@ -167,13 +167,17 @@ async function runPolis(nc: NatsConnection): Promise<RunResult> {
   }
 }
 
+/** Profile files are named CPU.<date>.<time>.<pid>…: the progress lines give each run's pid. */
+const profiling = () => (args['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', resolve(args['cpu-prof'])] : []);
+
 /** A bare pipeline from bench/ingest/, run as its own process like the control plane. */
 async function runBare(nc: NatsConnection, script: string, env: Record<string, string>): Promise<RunResult> {
   const id = randomBytes(3).toString('hex');
   const prefix = `bench-${id}`;
   const database = `bench_base_${id}`;
   const stream = `BENCH_${id.toUpperCase()}`;
-  const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', join(__dirname, script)], {
+  const bare = ['-r', 'ts-node/register/transpile-only', join(__dirname, script)];
+  const child = spawn(process.execPath, [...profiling(), ...bare], {
     env: {
       ...process.env,
       ...env,
@@ -228,7 +232,7 @@ async function main(): Promise<void> {
       results.get(name)!.push(result);
       process.stderr.write(
         `${name.padEnd(18)} run ${run + 1}: ${result.ratePerSecond.toFixed(0)} msg/s, ` +
-          `stored ${result.stored}/${MESSAGES}, ${result.cpuSeconds.toFixed(2)} CPU s, load ${result.load1.toFixed(2)}\n`,
+          `stored ${result.stored}/${MESSAGES}, ${result.cpuSeconds.toFixed(2)} CPU s, load ${result.load1.toFixed(2)}, pid ${result.pid}\n`,
       );
     }
   }
