@@ -145,10 +145,20 @@ export class DeploymentReconciler {
   private observe(intent: WorkloadIntent, rendered: RenderedIntents): WorkloadObservation {
     const trouble = this.troubled.get(intent.siteId);
     const observation = this.observeLive(intent, rendered);
-    if (!trouble || trouble.observable) return observation;
-    // The informers' last view of an unobservable site is not evidence of now: never call it Ready.
-    const unobserved = { reason: trouble.reason, since: trouble.since, lost: trouble.lost };
-    return { ...observation, ready: false, unobserved };
+    if (trouble && !trouble.observable) {
+      // The informers' last view of an unobservable site is not evidence of now: never call it Ready.
+      const unobserved = { reason: trouble.reason, since: trouble.since, lost: trouble.lost };
+      return { ...observation, ready: false, unobserved };
+    }
+    // A site that answers again is seen only once the watches of Polis's objects are back (relisted): until
+    // then their cache is what was seen before the trouble, and a copy must not leave on its word.
+    if (this.fleet.get(intent.siteId)?.watching() === false)
+      return {
+        ...observation,
+        ready: false,
+        unobserved: { reason: 'watch of its Polis objects not synced yet', lost: false },
+      };
+    return observation;
   }
 
   private observeLive(intent: WorkloadIntent, rendered: RenderedIntents): WorkloadObservation {

@@ -61,6 +61,11 @@ export class SiteCluster {
     return this.reconciling ? this.desiredObjects : undefined;
   }
 
+  /** The informers have listed and are watching: their cache is the cluster as it is now. */
+  watching(): boolean {
+    return [this.deployments, this.pods].every((i) => i.synced && i.failure === undefined);
+  }
+
   deployment(name: string): V1Deployment | undefined {
     return this.deployments.get(name, POLIS_MODELS_NAMESPACE);
   }
