@@ -41,6 +41,48 @@ describe('ClusterClient against the emulator', () => {
     expect(await client.deleteOwned(applied)).toBe('absent');
   });
 
+  it('sends only the requests the objects need: no discovery for the kinds Polis manages', async () => {
+    const fresh = new ClusterClient('client-a', site.kubeconfig(), { timeoutMs: 3000, maxInflight: 8 });
+    try {
+      const labels = { app: 'counted', ...polisLabels };
+      await Promise.all([
+        fresh.apply(configMap('counted', { a: '1' }, polisLabels)),
+        fresh.apply({
+          apiVersion: 'v1',
+          kind: 'Service',
+          metadata: { name: 'counted', namespace: 'default', labels },
+          spec: { ports: [{ port: 80 }] },
+        }),
+        fresh.apply({
+          apiVersion: 'apps/v1',
+          kind: 'Deployment',
+          metadata: { name: 'counted', namespace: 'default', labels },
+          spec: {
+            replicas: 0,
+            selector: { matchLabels: { app: 'counted' } },
+            template: { metadata: { labels }, spec: { containers: [{ name: 'c', image: 'x' }] } },
+          },
+        }),
+      ]);
+      expect(fresh.stats.requests).toBe(3);
+      await fresh.list('apps/v1', 'Deployment', { namespace: 'default', labelSelector: 'app=counted' });
+      expect(fresh.stats.requests).toBe(4);
+      expect(
+        await fresh.deleteOwned({
+          apiVersion: 'v1',
+          kind: 'Service',
+          metadata: { name: 'counted', namespace: 'default' },
+        }),
+      ).toBe('deleted');
+      expect(fresh.stats.requests).toBe(6); // the read that checks ownership, then the delete
+      // A kind it does not know is still resolved by asking the cluster, once.
+      await fresh.list('v1', 'Secret', { namespace: 'default' });
+      expect(fresh.stats.requests).toBe(8);
+    } finally {
+      await fresh.close();
+    }
+  });
+
   it('never deletes an object without the Polis ownership label', async () => {
     const created = await kubectl(
       site,

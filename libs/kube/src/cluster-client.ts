@@ -1,4 +1,5 @@
 import type {
+  Configuration,
   KubeConfig,
   KubernetesListObject,
   KubernetesObject,
@@ -13,7 +14,7 @@ import { KubeRequestError } from './errors';
 import { ResilientInformer } from './informer';
 import { parseKubeconfig, type SiteKubeconfig } from './kubeconfig';
 import { nodeInventory, type NodeInventory } from './node-inventory';
-import { collectionPath, resourceKind } from './resource-kinds';
+import { collectionPath, isKnownKind, knownResourceLists, resourceKind } from './resource-kinds';
 import { DEFAULT_RETRY, withRetry, type RetryPolicy } from './retry';
 import { Semaphore } from './semaphore';
 import { ClusterTransport } from './transport';
@@ -89,7 +90,7 @@ export class ClusterClient {
       baseServer: new k8s.ServerConfiguration(this.kubeconfig.server, {}),
       httpApi: k8s.wrapHttpLibrary(this.transport),
     });
-    this.objects = new k8s.KubernetesObjectApi(configuration);
+    this.objects = knownKindsObjectApi(configuration);
     this.apis = { core: new k8s.CoreV1Api(configuration), version: new k8s.VersionApi(configuration) };
     this.clientConfig = toClientNodeConfig(this.kubeconfig);
   }
@@ -124,7 +125,7 @@ export class ClusterClient {
   /** Server-side apply as field manager "polis", forcing ownership of the fields it sets. */
   async apply<T extends KubernetesObject>(object: T): Promise<T> {
     const k8s = clientNode();
-    return this.afterDiscovery(object.apiVersion ?? '', () =>
+    return this.afterDiscovery(object.apiVersion ?? '', object.kind ?? '', () =>
       this.call(() =>
         this.objects.patch(
           object,
@@ -139,11 +140,13 @@ export class ClusterClient {
   }
 
   /**
-   * client-node resolves a kind's REST path by asking the cluster (GET /api/v1, /apis/apps/v1) and caches
-   * the answer per apiVersion, but concurrent first calls all miss that cache. So the first call of each
-   * apiVersion goes alone and the others wait for it: one discovery request per apiVersion and cluster.
+   * client-node resolves a kind's REST path by asking the cluster (GET /api/v1, /apis/apps/v1) unless it knows
+   * it: the kinds of RESOURCE_KINDS it is told up front (knownKindsObjectApi), so they cost no request. For any
+   * other kind it caches the answer per apiVersion, but concurrent first calls all miss that cache; so the first
+   * call of such an apiVersion goes alone and the others wait for it: one discovery request per apiVersion.
    */
-  private afterDiscovery<T>(apiVersion: string, run: () => Promise<T>): Promise<T> {
+  private afterDiscovery<T>(apiVersion: string, kind: string, run: () => Promise<T>): Promise<T> {
+    if (isKnownKind(apiVersion, kind)) return run();
     const first = this.discoveries.get(apiVersion);
     if (first) return first.then(run, run);
     const attempt = run();
@@ -169,7 +172,7 @@ export class ClusterClient {
     kind: string,
     options: ListOptions = {},
   ): Promise<KubernetesListObject<T>> {
-    return this.afterDiscovery(apiVersion, () =>
+    return this.afterDiscovery(apiVersion, kind, () =>
       this.call(() =>
         this.objects.list<T>(
           apiVersion,
@@ -259,6 +262,22 @@ export class ClusterClient {
   private call<T>(operation: () => Promise<T>): Promise<T> {
     return withRetry(() => this.once(operation), this.retry);
   }
+}
+
+/**
+ * client-node's KubernetesObjectApi with the resource lists of the kinds Polis manages already in its cache
+ * (its protected `apiVersionResourceCache`), so applying, reading, listing and deleting them sends only the
+ * requests the objects need. The class is made at run time: client-node is loaded lazily (see clientNode).
+ */
+function knownKindsObjectApi(configuration: Configuration): KubernetesObjectApi {
+  const k8s = clientNode();
+  class KnownKindsObjectApi extends k8s.KubernetesObjectApi {
+    constructor(config: Configuration) {
+      super(config);
+      this.apiVersionResourceCache = knownResourceLists();
+    }
+  }
+  return new KnownKindsObjectApi(configuration);
 }
 
 /** The same kubeconfig as a client-node KubeConfig: its Watch (under the informers) authenticates with it. */

@@ -1,3 +1,5 @@
+import type { V1APIResourceList } from '@kubernetes/client-node';
+
 /** The kinds Polis reads or writes, with the REST names the API server knows them by. */
 export interface ResourceKind {
   apiVersion: string;
@@ -16,10 +18,34 @@ export const RESOURCE_KINDS: readonly ResourceKind[] = [
   { apiVersion: 'apps/v1', kind: 'ReplicaSet', plural: 'replicasets', namespaced: true },
 ];
 
+/** True for the kinds of RESOURCE_KINDS, whose REST paths are known without asking the cluster. */
+export function isKnownKind(apiVersion: string, kind: string): boolean {
+  return RESOURCE_KINDS.some((k) => k.apiVersion === apiVersion && k.kind === kind);
+}
+
 export function resourceKind(apiVersion: string, kind: string): ResourceKind {
   const found = RESOURCE_KINDS.find((k) => k.apiVersion === apiVersion && k.kind === kind);
   if (!found) throw new RangeError(`Polis does not manage ${apiVersion} ${kind}`);
   return found;
+}
+
+/**
+ * What `GET /api/v1` and `GET /apis/apps/v1` answer about these kinds, as client-node's KubernetesObjectApi
+ * caches it: one resource list per apiVersion. Given to it up front, it builds their paths without asking.
+ */
+export function knownResourceLists(): Record<string, V1APIResourceList> {
+  const lists: Record<string, V1APIResourceList> = {};
+  for (const kind of RESOURCE_KINDS) {
+    const list = (lists[kind.apiVersion] ??= { groupVersion: kind.apiVersion, resources: [] });
+    list.resources.push({
+      name: kind.plural,
+      kind: kind.kind,
+      namespaced: kind.namespaced,
+      singularName: kind.kind.toLowerCase(),
+      verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'],
+    });
+  }
+  return lists;
 }
 
 /** Path of a collection, e.g. /apis/apps/v1/namespaces/polis-models/deployments. */
