@@ -565,6 +565,7 @@ describe('kube-emulator with @kubernetes/client-node', () => {
         retryAfterSeconds: 2,
         conflictingWritesLeft: 0,
         refused: false,
+        partitioned: false,
       });
       expect((await rawRequest(fixture, 'GET', '/api/v1/namespaces', token)).status).toBe(200);
 
@@ -665,6 +666,34 @@ describe('kube-emulator with @kubernetes/client-node', () => {
           },
         );
         expect(kept.data).toEqual({ kept: 'yes' });
+      });
+
+      it('partitions the API: connections are accepted and never answered, until cleared', async () => {
+        const set = await adminCall('POST', '/clusters/test/faults', undefined, { partitioned: true });
+        expect(set.body).toMatchObject({ partitioned: true, refused: false });
+        const started = Date.now();
+        const outcome = await new Promise<string>((resolve) => {
+          let connected = false;
+          const request = https.get(
+            `${fixture.emulator.url}/api/v1/namespaces`,
+            { ca: fixture.emulator.caPem, headers: { Authorization: `Bearer ${fixture.emulator.token}` } },
+            () => resolve('answered'),
+          );
+          request.on('socket', (socket) => socket.on('connect', () => (connected = true)));
+          request.setTimeout(800, () => {
+            request.destroy();
+            resolve(connected ? 'connected, no answer' : 'not connected');
+          });
+          request.on('error', (error) => {
+            if (!request.destroyed) resolve(`error: ${error.message}`);
+          });
+        });
+        expect(outcome).toBe('connected, no answer');
+        expect(Date.now() - started).toBeGreaterThanOrEqual(700);
+
+        const cleared = await adminCall('DELETE', '/clusters/test/faults');
+        expect(cleared.body).toMatchObject({ partitioned: false });
+        await expect(client.call('CoreV1Api', 'listNamespace', {})).resolves.toBeDefined();
       });
 
       it('can be switched on through the API itself, which answers before it stops listening', async () => {

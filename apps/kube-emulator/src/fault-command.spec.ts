@@ -6,6 +6,8 @@ describe('faultRequestOf', () => {
     expect(faultRequestOf(['refused'])).toEqual({ refused: true });
     expect(faultRequestOf(['refused', 'off'])).toEqual({ refused: false });
     expect(faultRequestOf(['unavailable', 'on'])).toEqual({ unavailable: true });
+    expect(faultRequestOf(['partition'])).toEqual({ partitioned: true });
+    expect(faultRequestOf(['partition', 'off'])).toEqual({ partitioned: false });
     expect(faultRequestOf(['not-ready', 'site-01-node-01'])).toEqual({
       nodeReady: { node: 'site-01-node-01', ready: false },
     });

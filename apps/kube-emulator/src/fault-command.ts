@@ -9,12 +9,13 @@ admin listener, found in KUBECONFIG's sibling <cluster>.faults-url; authenticate
 Switches:
   (none)                 print the cluster's fault state
   refused [off]          the API stops listening: connections refused (until "refused off" or "clear")
+  partition [off]        connections accepted and never answered: clients time out (until "partition off")
   unavailable [off]      every API request answers 503
   not-ready NODE         node NotReady (its pods unready);  ready NODE  brings it back
   throttle N [SECONDS]   429 with Retry-After for the next N requests
   conflicts N            409 Conflict for the next N writes
   drop-watches           ends every open watch
-  clear                  clears refused, unavailable, throttle and conflicts (not NotReady nodes)
+  clear                  clears refused, partition, unavailable, throttle and conflicts (not NotReady nodes)
   '{"refused":true}'     any JSON fault request, as documented in docs/kube-emulator.md`;
 
 export class FaultUsageError extends Error {
@@ -48,6 +49,9 @@ export function faultRequestOf(words: readonly string[]): FaultRequest | undefin
     case 'refused':
       arity(1);
       return { refused: onOff(word, first) };
+    case 'partition':
+      arity(1);
+      return { partitioned: onOff(word, first) };
     case 'unavailable':
       arity(1);
       return { unavailable: onOff(word, first) };

@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:https';
-import type { Socket } from 'node:net';
+import { createServer as createTcpServer, type Server as TcpServer, type Socket } from 'node:net';
 import { dirname } from 'node:path';
 import { ApiError } from './model/api-error';
 import { deepClone } from './model/json';
@@ -72,6 +72,9 @@ export class KubeEmulator {
   /** Between start() and stop(): the simulated cluster runs, whether or not its API listens. */
   private started = false;
   private refusing = false;
+  private partitioned = false;
+  /** While partitioned: a TCP listener on the API's port that accepts connections and never answers. */
+  private blackhole: { server: TcpServer; sockets: Set<Socket> } | undefined;
   /** start, stop and the refused switch open and close the listener one after another. */
   private transitions: Promise<void> = Promise.resolve();
 
@@ -134,8 +137,13 @@ export class KubeEmulator {
   start(): Promise<void> {
     return this.transition(async () => {
       if (this.started) return;
-      if (!this.refusing) await this.listen();
       this.started = true;
+      try {
+        await this.settleListener();
+      } catch (error) {
+        this.started = false;
+        throw error;
+      }
       this.simulator.start();
     });
   }
@@ -147,8 +155,44 @@ export class KubeEmulator {
       this.started = false;
       this.simulator.stop();
       this.watches.dropAll();
-      await this.close();
+      await this.settleListener();
     });
+  }
+
+  /** What listens on the API's port: the API, a black hole (partitioned), or nothing (stopped, refused). */
+  private async settleListener(): Promise<void> {
+    const wanted = !this.started || this.refusing ? 'nothing' : this.partitioned ? 'blackhole' : 'api';
+    if (wanted !== 'api') await this.close();
+    if (wanted !== 'blackhole') await this.closeBlackhole();
+    if (wanted === 'api') await this.listen();
+    if (wanted === 'blackhole') await this.openBlackhole();
+  }
+
+  private async openBlackhole(): Promise<void> {
+    if (this.blackhole) return;
+    const sockets = new Set<Socket>();
+    const server = createTcpServer((socket) => {
+      sockets.add(socket);
+      socket.on('error', () => undefined);
+      socket.on('close', () => sockets.delete(socket));
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(this.boundPort, '127.0.0.1', () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    this.blackhole = { server, sockets };
+  }
+
+  private async closeBlackhole(): Promise<void> {
+    const blackhole = this.blackhole;
+    if (!blackhole) return;
+    this.blackhole = undefined;
+    const closed = new Promise<void>((resolve) => blackhole.server.close(() => resolve()));
+    for (const socket of blackhole.sockets) socket.destroy();
+    await closed;
   }
 
   private transition(step: () => Promise<void>): Promise<void> {
@@ -212,9 +256,19 @@ export class KubeEmulator {
   setRefused(refused: boolean): Promise<void> {
     return this.transition(async () => {
       this.refusing = refused;
-      if (!this.started) return;
-      if (refused) await this.close();
-      else await this.listen();
+      await this.settleListener();
+    });
+  }
+
+  /**
+   * While set, the API's port accepts connections and never answers (a TCP black hole), as across a network
+   * partition: clients wait for their deadline. Open connections and watches are cut when it is set. The
+   * simulated cluster keeps running. Cleared like `refused` (the admin listener, in code, `clearFaults()`).
+   */
+  setPartitioned(partitioned: boolean): Promise<void> {
+    return this.transition(async () => {
+      this.partitioned = partitioned;
+      await this.settleListener();
     });
   }
 
@@ -265,10 +319,11 @@ export class KubeEmulator {
   async clearFaults(): Promise<void> {
     this.faults.clear();
     await this.setRefused(false);
+    await this.setPartitioned(false);
   }
 
   faultState(): FaultSnapshot {
-    return { ...this.faults.snapshot(), refused: this.refusing };
+    return { ...this.faults.snapshot(), refused: this.refusing, partitioned: this.partitioned };
   }
 
   /** Applies a request of `POST /emulator/faults` (already validated), in the documented order. */
@@ -282,6 +337,8 @@ export class KubeEmulator {
     const droppedWatches = request.dropWatches ? this.dropWatches() : undefined;
     const refused = request.refused ?? (request.clear ? false : undefined);
     if (refused !== undefined) await this.setRefused(refused);
+    const partitioned = request.partitioned ?? (request.clear ? false : undefined);
+    if (partitioned !== undefined) await this.setPartitioned(partitioned);
     return { ...this.faultState(), ...(droppedWatches !== undefined ? { droppedWatches } : {}) };
   }
 

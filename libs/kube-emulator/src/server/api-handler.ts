@@ -254,10 +254,19 @@ export class ApiHandler {
   private async faultEndpoint(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const switches = this.options.faultSwitches;
     const answer = await faultEndpoint(request, switches, (fault) => {
-      // Refusing here closes this very connection: the answer goes out first.
-      if (!fault.refused) return switches.apply(fault);
-      response.once('finish', () => setImmediate(() => void switches.apply({ refused: true })));
-      return switches.apply({ ...fault, refused: undefined }).then((state) => ({ ...state, refused: true }));
+      // Refusing or partitioning here closes this very connection: the answer goes out first.
+      const later: FaultRequest = {
+        ...(fault.refused ? { refused: true } : {}),
+        ...(fault.partitioned ? { partitioned: true } : {}),
+      };
+      if (Object.keys(later).length === 0) return switches.apply(fault);
+      response.once('finish', () => setImmediate(() => void switches.apply(later)));
+      const now: FaultRequest = {
+        ...fault,
+        refused: fault.refused ? undefined : fault.refused,
+        partitioned: fault.partitioned ? undefined : fault.partitioned,
+      };
+      return switches.apply(now).then((state) => ({ ...state, ...later }));
     });
     this.send(response, 200, answer);
   }

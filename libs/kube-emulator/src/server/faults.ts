@@ -13,6 +13,8 @@ export interface RequestFaultSnapshot {
 /** Every switch of a cluster: the request faults and whether its API refuses connections. */
 export interface FaultSnapshot extends RequestFaultSnapshot {
   refused: boolean;
+  /** Connections are accepted and never answered, as across a network partition. */
+  partitioned: boolean;
 }
 
 /** What `POST /emulator/faults` answers: the state after the request, and watches dropped by it. */
@@ -80,6 +82,7 @@ export const faultRequestSchema = z
   .object({
     clear: z.boolean().optional(),
     refused: z.boolean().optional(),
+    partitioned: z.boolean().optional(),
     unavailable: z.boolean().optional(),
     throttle: z
       .object({ requests: z.number().int().min(0), retryAfterSeconds: z.number().int().min(0).default(1) })
