@@ -3,8 +3,8 @@
  * site after the grace period; on its return, its own workloads (never deleted) serve again and only then do
  * the central copies go. While Polis cannot observe a site, nothing there is reported Ready.
  */
-import type { KubeEmulator } from '@polis/kube-emulator';
-import { DeploymentHarness, describeWorkload, eventually } from './support';
+import { generateTlsMaterial, KubeEmulator } from '@polis/kube-emulator';
+import { DeploymentHarness, describeWorkload, eventually, tls } from './support';
 
 const MODEL = 'congestion-classifier';
 const GRACE_MS = 1_500;
@@ -197,6 +197,52 @@ describe('failover to the central site and return', () => {
     site.setUnavailable(false);
     await copyLeavesOnlyAfterHomeIsReady('traffic-a');
     timings.http503CopyRemovedAfterReturn = Date.now() - clearedAt;
+    expect(home('traffic-a')?.uid).toBe(before?.uid);
+    await eventually('city Ready again', async () => (await h.status('city')).state === 'Ready');
+  });
+
+  /**
+   * Another API server on the site's address: one that does not know Polis's token (401), or one whose
+   * certificate the site's CA did not sign (TLS). The site's own emulator is stopped meanwhile and keeps
+   * its state, so the return finds everything as it was.
+   */
+  it.each([
+    [
+      'rejects the credentials (401)',
+      { tls, token: 'not-the-sites-token' },
+      /API rejects the credentials \(401\)/,
+    ],
+    ['fails TLS verification', { tls: generateTlsMaterial() }, /TLS verification failed/],
+  ] as const)('fails over a site whose API %s, saying so, and takes it back', async (kind, options, seen) => {
+    const site = h.site('traffic-a');
+    await eventually('city Ready', async () => (await h.status('city')).state === 'Ready');
+    const before = home('traffic-a');
+    const port = Number(new URL(site.url).port);
+    await site.stop();
+    const impostor = new KubeEmulator({ name: 'impostor', port, nodes: { count: 1 }, ...options });
+    await impostor.start();
+    const faultAt = Date.now();
+    try {
+      const unknown = await eventually(`traffic-a Unknown (${kind})`, async () => {
+        const s = await siteState('traffic-a');
+        return s?.state === 'Unknown' && s;
+      });
+      expect(unknown.reason).toMatch(seen);
+      await eventually('a Ready copy for traffic-a on central-1', () => {
+        const c = copyOn('central-1', 'traffic-a');
+        return c && c.readyReplicas === 1;
+      });
+      timings[kind.includes('401') ? 'http401CopyReady' : 'tlsCopyReady'] = Date.now() - faultAt;
+      const offloaded = await eventually('traffic-a Offloaded', async () => {
+        const s = await siteState('traffic-a');
+        return s?.state === 'Offloaded' && s;
+      });
+      expect(offloaded.reason).toMatch(seen);
+    } finally {
+      await impostor.stop();
+      await site.start();
+    }
+    await copyLeavesOnlyAfterHomeIsReady('traffic-a');
     expect(home('traffic-a')?.uid).toBe(before?.uid);
     await eventually('city Ready again', async () => (await h.status('city')).state === 'Ready');
   });

@@ -18,7 +18,8 @@ import { type ApiReply, callApi } from '../support/http';
 import { INFLUX_BASE, isolation, natsConnection, removeNatsState } from '../support/services';
 import { removeModelState } from '../models/registry-harness';
 
-const tls: TlsMaterial = generateTlsMaterial();
+/** The serving certificate of every emulated site (its CA is in their kubeconfigs). */
+export const tls: TlsMaterial = generateTlsMaterial();
 
 export type SiteKind = 'traffic' | 'energy' | 'safety' | 'central';
 
