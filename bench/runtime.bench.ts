@@ -1,17 +1,22 @@
 /**
  * Edge runtime benchmark: telemetry publish -> InferenceResult received, through real NATS (127.0.0.1:4222 or
- * NATS_URL) and the runtime's worker-thread sessions, against a bare onnxruntime-node loop on the same model
- * in the same run. Every figure is the median of RUNS runs after a warm-up run.
+ * NATS_URL), against a bare onnxruntime-node loop and a bare NATS round trip on the same model in the same
+ * run. Each scenario runs for the runtime as configured (inline execution for a model this cheap) and with
+ * POLIS_INLINE_BUDGET_US=0 (every batch in a worker thread, the design before inline execution), the runs
+ * of all scenarios interleaved so that they share the machine's load. Every figure is the median of RUNS
+ * runs after a warm-up run; ratios are taken per round, then their median.
  *
- *   npx ts-node -r tsconfig-paths/register --transpile-only bench/runtime.bench.ts
+ *   npm run bench:runtime                      # everything
+ *   npm run bench:runtime -- --only batch1     # the closed loop only (for node --cpu-prof), --runs N
  */
 import { mkdtemp, rm } from 'node:fs/promises';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { servingSubject } from '@polis/contracts';
 import { LatencyHistogram } from '@polis/inference';
 import { buildCityModels } from '@polis/onnx';
-import { connect, type NatsConnection } from 'nats';
+import { connect, headers, type NatsConnection } from 'nats';
 import { InferenceSession, Tensor } from 'onnxruntime-node';
 import pino from 'pino';
 import { loadConfig } from '../apps/edge-runtime/src/config/config';
@@ -20,7 +25,13 @@ import { publishModelVersion, removeRegistryBuckets } from '../test/edge-runtime
 import { prepareServing, removeServing } from '../test/edge-runtime/support/runtime-harness';
 
 const NATS_URL = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
-const RUNS = 5;
+const args = process.argv.slice(2);
+const flag = (name: string): string | undefined => {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : undefined;
+};
+const RUNS = Number(flag('--runs') ?? 5);
+const ONLY_BATCH1 = flag('--only') === 'batch1';
 const SITE = 'bench';
 const FIVE_MIN = 300_000;
 const T0 = Date.UTC(2025, 0, 6);
@@ -61,23 +72,66 @@ async function bareLoop(): Promise<Figures> {
   return { p50: h.quantile(0.5), p99: h.quantile(0.99), perSecond: (SEQUENTIAL * 2) / (elapsed / 1000) };
 }
 
-/** Publish on one connection, echo from another (as the runtime would), receive on the first. */
-async function natsRoundTrip(prefix: string): Promise<Figures> {
+const readingPayload = (k: number, sensor: number): string =>
+  JSON.stringify({
+    ts: T0 + k * FIVE_MIN,
+    values: { vehicleCount: 20 + ((k * 7 + sensor) % 40), occupancyPct: 10 },
+  });
+
+/**
+ * Publish on one connection, answer from another, receive on the first. The client does what the runtime's
+ * client does (encode a reading per publish, parse each answer), so only the runtime's own work differs.
+ * With `infer`, the answering side also runs the model on a fixed row and answers with its outputs as JSON:
+ * bare inference plus the NATS round trip measured as one, with nothing of the runtime in between.
+ */
+async function natsRoundTrip(
+  prefix: string,
+  options: { infer?: InferenceSession; serving?: boolean } = {},
+): Promise<Figures> {
+  const { infer, serving } = options;
   const client = await connect({ servers: NATS_URL });
   const echo = await connect({ servers: NATS_URL });
-  echo.subscribe(`${prefix}.echo.in`, { callback: (_e, m) => echo.publish(`${prefix}.echo.out`, m.data) });
+  const row = Float32Array.from({ length: 15 }, (_, i) => i + 1);
+  const encoder = new TextEncoder();
+  // With `serving`, the answer goes the way the runtime's results go: into the serving stream with a
+  // Nats-Msg-Id, received on the public subject the stream republishes it to.
+  const outSubject = serving ? servingSubject(prefix, 'inference', SITE, 'echo') : `${prefix}.echo.out`;
+  const receiveSubject = serving ? `${prefix}.inference.${SITE}.echo` : outSubject;
+  let answers = 0;
+  const answer = (data: Uint8Array): void => {
+    if (!serving) return echo.publish(outSubject, data);
+    const h = headers();
+    h.set('Nats-Msg-Id', `echo-${process.pid}-${performance.now()}-${answers++}`);
+    echo.publish(outSubject, data, { headers: h });
+  };
+  echo.subscribe(`${prefix}.echo.in`, {
+    callback: (_e, m) => {
+      if (!infer) return answer(m.data);
+      void infer.run({ features: new Tensor('float32', row.slice(), [1, 15]) }).then((out) => {
+        const outputs = Object.fromEntries(
+          Object.entries(out).map(([n, t]) => [n, Array.from(t.data as Float32Array)]),
+        );
+        answer(encoder.encode(JSON.stringify({ outputs })));
+      });
+    },
+  });
   await echo.flush();
   const h = new LatencyHistogram();
   let resolveNext: (() => void) | undefined;
-  client.subscribe(`${prefix}.echo.out`, { callback: () => resolveNext?.() });
+  const decoder = new TextDecoder();
+  client.subscribe(receiveSubject, {
+    callback: (_e, m) => {
+      JSON.parse(decoder.decode(m.data));
+      resolveNext?.();
+    },
+  });
   await client.flush();
-  const payload = JSON.stringify({ ts: T0, values: { vehicleCount: 30, occupancyPct: 10 } });
   const started = performance.now();
   for (let i = 0; i < SEQUENTIAL; i++) {
     const t = performance.now();
     await new Promise<void>((resolve) => {
       resolveNext = resolve;
-      client.publish(`${prefix}.echo.in`, payload);
+      client.publish(`${prefix}.echo.in`, readingPayload(i, 0));
     });
     h.record(performance.now() - t);
   }
@@ -112,7 +166,15 @@ class RuntimeUnderTest {
     });
   }
 
-  static async start(prefix: string, cacheDir: string, batch: { size: number; waitMs: number }) {
+  static async start(
+    admin: NatsConnection,
+    prefix: string,
+    cacheDir: string,
+    batch: { size: number; waitMs: number },
+    inlineBudgetUs?: number,
+  ) {
+    await publishModelVersion(admin, prefix, model);
+    await prepareServing(admin, prefix);
     const config = loadConfig({
       POLIS_SITE_ID: SITE,
       POLIS_MODEL_NAME: model.name,
@@ -123,6 +185,7 @@ class RuntimeUnderTest {
       POLIS_BATCH_MAX_SIZE: String(batch.size),
       POLIS_BATCH_MAX_WAIT_MS: String(batch.waitMs),
       POLIS_HTTP_PORT: '0',
+      ...(inlineBudgetUs === undefined ? {} : { POLIS_INLINE_BUDGET_US: String(inlineBudgetUs) }),
     });
     const runtime = await EdgeRuntime.start(config, pino({ level: 'warn' }));
     await runtime.whenReady();
@@ -139,19 +202,15 @@ class RuntimeUnderTest {
   }
 
   private publish(sensor: number, k: number): void {
-    this.nc.publish(
-      `${this.prefix}.telemetry.${SITE}.traffic-loop.s${sensor}`,
-      JSON.stringify({
-        ts: T0 + k * FIVE_MIN,
-        values: { vehicleCount: 20 + ((k * 7 + sensor) % 40), occupancyPct: 10 },
-      }),
-    );
+    this.nc.publish(`${this.prefix}.telemetry.${SITE}.traffic-loop.s${sensor}`, readingPayload(k, sensor));
   }
 
   /** Closed loop: one reading, wait for its result, next. Reading k closes interval k-1, so t = k. */
   async sequential(): Promise<Figures> {
     const h = new LatencyHistogram();
     const internal = new LatencyHistogram();
+    const lag = monitorEventLoopDelay({ resolution: 10 });
+    lag.enable();
     const started = performance.now();
     for (let i = 0; i < SEQUENTIAL; i++) {
       const k = this.sequentialK++;
@@ -170,11 +229,13 @@ class RuntimeUnderTest {
       h.record(performance.now() - t);
     }
     const elapsed = performance.now() - started;
+    lag.disable();
     return {
       p50: h.quantile(0.5),
       p99: h.quantile(0.99),
       perSecond: SEQUENTIAL / (elapsed / 1000),
       internalP50: internal.quantile(0.5),
+      loopLagP99: lag.percentile(99) / 1e6,
     };
   }
 
@@ -231,75 +292,137 @@ class RuntimeUnderTest {
     };
   }
 
-  async stop(): Promise<void> {
+  async stop(admin: NatsConnection): Promise<void> {
     await this.runtime.stop();
     await this.nc.close();
+    await removeRegistryBuckets(admin, this.prefix);
+    await removeServing(admin, this.prefix);
   }
 }
 
-async function medianOf(label: string, run: () => Promise<Figures>): Promise<Figures> {
-  await run(); // warm-up
-  const runs: Figures[] = [];
-  for (let i = 0; i < RUNS; i++) runs.push(await run());
+type Scenario = [label: string, run: () => Promise<Figures>];
+
+/**
+ * Runs the scenarios in rounds (one warm-up round, then RUNS), each round running every scenario once, so
+ * that scenarios compared with one another see the same load. Returns each scenario's runs.
+ */
+async function interleaved(scenarios: Scenario[]): Promise<Figures[][]> {
+  const runs: Figures[][] = scenarios.map(() => []);
+  for (let round = 0; round <= RUNS; round++) {
+    for (const [i, [, run]] of scenarios.entries()) {
+      const figures = await run();
+      if (round > 0) runs[i].push(figures);
+    }
+  }
+  scenarios.forEach(([label], i) => print(label, medians(runs[i])));
+  return runs;
+}
+
+function medians(runs: Figures[]): Figures {
   const pick = (f: (x: Figures) => number | undefined) => median(runs.map((r) => f(r) ?? 0));
-  const figures = {
+  return {
     p50: pick((r) => r.p50),
     p99: pick((r) => r.p99),
     perSecond: pick((r) => r.perSecond),
     loopLagP99: pick((r) => r.loopLagP99),
     internalP50: pick((r) => r.internalP50),
   };
+}
+
+function print(label: string, figures: Figures): void {
   console.log(
-    `${label.padEnd(44)} p50 ${fmt(figures.p50).padStart(9)}  p99 ${fmt(figures.p99).padStart(9)}  ${figures.perSecond.toFixed(0).padStart(7)}/s` +
+    `${label.padEnd(46)} p50 ${fmt(figures.p50).padStart(9)}  p99 ${fmt(figures.p99).padStart(9)}  ${figures.perSecond.toFixed(0).padStart(7)}/s` +
       (figures.loopLagP99 ? `  loop lag p99 ${fmt(figures.loopLagP99)}` : '') +
       (figures.internalP50 ? `  in-runtime p50 ${fmt(figures.internalP50)}` : ''),
   );
-  return figures;
 }
+
+/** Median over rounds of a per-round ratio. */
+const ratio = (a: Figures[], f: (r: Figures, i: number) => number): number => median(a.map(f));
 
 async function main(): Promise<void> {
   const prefix = `bench-rt-${process.pid}`;
   const admin = await connect({ servers: NATS_URL });
   const cacheDir = await mkdtemp(join(tmpdir(), 'polis-bench-cache-'));
+  const started: RuntimeUnderTest[] = [];
+  const start = async (name: string, batch: { size: number; waitMs: number }, budgetUs?: number) => {
+    const r = await RuntimeUnderTest.start(admin, `${prefix}-${name}`, cacheDir, batch, budgetUs);
+    started.push(r);
+    return r;
+  };
+  const stop = async (r: RuntimeUnderTest) => {
+    started.splice(started.indexOf(r), 1);
+    await r.stop(admin);
+  };
   console.log(
-    `edge runtime benchmark: ${model.name} (SLO ${model.metadata.latencySloMs} ms), ${cpus().length} cores, node ${process.version}`,
+    `edge runtime benchmark: ${model.name} (SLO ${model.metadata.latencySloMs} ms), ${cpus().length} cores, node ${process.version}, load average ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
   );
   console.log(
-    `median of ${RUNS} runs after a warm-up; flood = ${SENSORS} sensors x ${FLOOD_ROUNDS} readings\n`,
+    `median of ${RUNS} interleaved runs after a warm-up; flood = ${SENSORS} sensors x ${FLOOD_ROUNDS} readings; "workers" = POLIS_INLINE_BUDGET_US=0\n`,
   );
   try {
-    await publishModelVersion(admin, prefix, model);
     // Results reach the subject the benchmark reads through the serving stream, as in production.
     await prepareServing(admin, prefix);
-    const bare = await medianOf('bare onnxruntime-node, batch 1, main thread', bareLoop);
-    const nats = await medianOf('NATS round trip (publish -> echo -> receive)', () => natsRoundTrip(prefix));
-
-    const single = await RuntimeUnderTest.start(prefix, cacheDir, { size: 1, waitMs: 0 });
-    const seq = await medianOf('runtime batch 1, closed loop', () => single.sequential());
-    const flood1 = await medianOf('runtime batch 1, flood', () => single.flood());
-    await single.stop();
-
-    const batched = await RuntimeUnderTest.start(prefix, cacheDir, { size: 64, waitMs: 2 });
-    const floodB = await medianOf('runtime micro-batch (64, 2 ms), flood', () => batched.flood());
-    const paced = await medianOf(`runtime micro-batch, paced ${PACED_RATE}/s`, () =>
-      batched.flood(PACED_RATE),
-    );
-    await batched.stop();
-
-    const floor = bare.p50 + nats.p50;
-    console.log('\nsummary');
+    const session = await InferenceSession.create(Buffer.from(model.bytes), { intraOpNumThreads: 1 });
+    const inline1 = await start('inline1', { size: 1, waitMs: 0 });
+    const worker1 = await start('worker1', { size: 1, waitMs: 0 }, 0);
+    console.log(`execution as chosen at load: ${JSON.stringify(inline1.runtime.execution)}\n`);
+    const [bare, nats, natsServing, floor, seq, seqWorker] = await interleaved([
+      ['bare onnxruntime-node, batch 1, main thread', bareLoop],
+      ['NATS round trip (publish -> echo -> receive)', () => natsRoundTrip(prefix)],
+      ['NATS round trip, answer via serving stream', () => natsRoundTrip(prefix, { serving: true })],
+      [
+        'NATS round trip + inference in one echo',
+        () => natsRoundTrip(prefix, { infer: session, serving: true }),
+      ],
+      ['runtime batch 1, closed loop', () => inline1.sequential()],
+      ['runtime batch 1, closed loop, workers', () => worker1.sequential()],
+    ]);
+    await session.release();
+    const overhead = (runs: Figures[]) => ratio(runs, (r, i) => r.p50 / (bare[i].p50 + nats[i].p50));
+    const overheadServing = (runs: Figures[]) =>
+      ratio(runs, (r, i) => r.p50 / (bare[i].p50 + natsServing[i].p50));
+    const vsFloor = (runs: Figures[]) => ratio(runs, (r, i) => r.p50 / floor[i].p50);
+    const pct = (x: number): string => `${((x - 1) * 100).toFixed(0)}%`;
+    const summary = [
+      `batch-1 p50 / (bare inference + NATS round trip), per round: ${overhead(seq).toFixed(2)} (+${pct(overhead(seq))}); workers: ${overhead(seqWorker).toFixed(2)} (+${pct(overhead(seqWorker))})`,
+      `batch-1 p50 / (bare inference + NATS round trip via serving stream): ${overheadServing(seq).toFixed(2)} (+${pct(overheadServing(seq))}); workers: ${overheadServing(seqWorker).toFixed(2)} (+${pct(overheadServing(seqWorker))})`,
+      `batch-1 p50 / (NATS round trip via serving stream + inference in one echo): ${vsFloor(seq).toFixed(2)}; workers: ${vsFloor(seqWorker).toFixed(2)}`,
+      `batch-1 p50 inline / workers: ${ratio(seq, (r, i) => r.p50 / seqWorker[i].p50).toFixed(2)}`,
+    ];
+    if (!ONLY_BATCH1) {
+      const [flood1, flood1Worker] = await interleaved([
+        ['runtime batch 1, flood', () => inline1.flood()],
+        ['runtime batch 1, flood, workers', () => worker1.flood()],
+      ]);
+      await stop(inline1);
+      await stop(worker1);
+      const batched = await start('inline64', { size: 64, waitMs: 2 });
+      const batchedWorker = await start('worker64', { size: 64, waitMs: 2 }, 0);
+      const [floodB, floodBWorker, paced, pacedWorker] = await interleaved([
+        ['runtime micro-batch (64, 2 ms), flood', () => batched.flood()],
+        ['runtime micro-batch (64, 2 ms), flood, workers', () => batchedWorker.flood()],
+        [`runtime micro-batch, paced ${PACED_RATE}/s`, () => batched.flood(PACED_RATE)],
+        [`runtime micro-batch, paced ${PACED_RATE}/s, workers`, () => batchedWorker.flood(PACED_RATE)],
+      ]);
+      const slo = model.metadata.latencySloMs;
+      summary.push(
+        `micro-batching throughput / batch-1 flood: ${ratio(floodB, (r, i) => r.perSecond / flood1[i].perSecond).toFixed(1)}x; workers: ${ratio(floodBWorker, (r, i) => r.perSecond / flood1Worker[i].perSecond).toFixed(1)}x`,
+        `micro-batch flood throughput inline / workers: ${ratio(floodB, (r, i) => r.perSecond / floodBWorker[i].perSecond).toFixed(2)}`,
+        `micro-batch flood p99 ${fmt(medians(floodB).p99)}, workers ${fmt(medians(floodBWorker).p99)} (offered load unbounded, queueing included)`,
+        `micro-batch at ${PACED_RATE}/s = ${ratio(paced, (r, i) => r.perSecond / flood1Worker[i].perSecond).toFixed(1)}x batch-1 worker capacity, ${ratio(paced, (r, i) => r.perSecond / flood1[i].perSecond).toFixed(1)}x batch-1 inline capacity: p99 ${fmt(medians(paced).p99)} (workers ${fmt(medians(pacedWorker).p99)}) vs SLO ${slo} ms`,
+      );
+    }
     console.log(
-      `  batch-1 p50 ${fmt(seq.p50)} vs bare inference + NATS round trip ${fmt(floor)}: overhead ${(((seq.p50 - floor) / floor) * 100).toFixed(0)}% (${fmt(seq.p50 - floor)})`,
+      `\nsummary (load average now ${loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' ')})`,
     );
-    console.log(
-      `  micro-batching throughput ${(floodB.perSecond / flood1.perSecond).toFixed(1)}x batch-1 flood`,
-    );
-    console.log(`  micro-batch flood p99 ${fmt(floodB.p99)} (offered load unbounded, queueing included)`);
-    console.log(
-      `  micro-batch at ${PACED_RATE}/s = ${(paced.perSecond / flood1.perSecond).toFixed(1)}x batch-1 capacity: p99 ${fmt(paced.p99)} vs SLO ${model.metadata.latencySloMs} ms`,
-    );
+    for (const line of summary) console.log(`  ${line}`);
   } finally {
-    await removeRegistryBuckets(admin, prefix);
+    for (const r of [...started]) await stop(r);
     await removeServing(admin, prefix);
     await admin.close();
     await rm(cacheDir, { recursive: true, force: true });

@@ -1,3 +1,4 @@
+/** @jest-environment ./test/onnx/onnxruntime-environment.ts */
 import type { InferenceResult } from '@polis/contracts';
 import { buildCityModels } from '@polis/onnx';
 import type { NatsConnection } from 'nats';

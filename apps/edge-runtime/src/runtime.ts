@@ -1,11 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import {
-  decisionMessageId,
-  heartbeatSubject,
-  parseTelemetrySubject,
-  resultMessageId,
-  type InferenceResult,
-} from '@polis/contracts';
+import { decisionMessageId, heartbeatSubject, resultMessageId, type InferenceResult } from '@polis/contracts';
 import {
   assembleWindow,
   decide,
@@ -26,8 +20,14 @@ import { startHealthServer, type HealthServer } from './io/health-server';
 import { InfluxSink, resultToReading } from './io/influx-sink';
 import { ResultPublisher } from './io/result-publisher';
 import { RuntimeStats, type Heartbeat } from './io/runtime-stats';
-import type { BatchReport, ModelGeneration, WindowJob } from './pipeline/model-generation';
+import {
+  describeExecution,
+  type BatchReport,
+  type ModelGeneration,
+  type WindowJob,
+} from './pipeline/model-generation';
 import { builtinAggregation, startGeneration, type GenerationSettings } from './pipeline/start-generation';
+import { TelemetryAddresses } from './pipeline/telemetry-addresses';
 
 const RETRY_MS = 2000;
 const encoder = new TextEncoder();
@@ -55,12 +55,14 @@ export class EdgeRuntime {
   private stopped = false;
   private droppedBefore = { publish: 0, influx: 0 };
   private readonly loaded: Promise<void>;
+  private readonly addresses: TelemetryAddresses;
 
   private constructor(
     readonly config: RuntimeConfig,
     private readonly logger: Logger,
   ) {
     this.cache = new ModelCache(config.cacheDir);
+    this.addresses = new TelemetryAddresses(config.subjectPrefix);
     this.publisher = new ResultPublisher(config.resultBufferSize);
     this.context = new SiteContext(config.contextDefaults);
     this.settings = {
@@ -70,6 +72,7 @@ export class EdgeRuntime {
       decisionPolicy: config.decisionPolicy,
       aggregationOf: (field) => config.fieldAggregation[field] ?? builtinAggregation(field),
       contextNames: Object.keys(config.contextDefaults),
+      inlineBudgetMs: config.inlineBudgetUs / 1000,
     };
     if (config.influxUrl) {
       const store = new TelemetryStore({
@@ -111,6 +114,11 @@ export class EdgeRuntime {
 
   get modelVersion(): string | undefined {
     return this.generation?.version;
+  }
+
+  /** How the serving version runs its batches (inline or worker threads), from the costs measured at load. */
+  get execution(): Record<string, unknown> | undefined {
+    return this.generation && describeExecution(this.generation);
   }
 
   /** Resolves once a model is loaded and serving. */
@@ -167,7 +175,15 @@ export class EdgeRuntime {
         }
         this.generation = generation;
         this.windows = new SensorWindows(generation.plan, this.settings.aggregationOf);
-        this.logger.info({ model: request.name, version: request.version, from: model.from }, 'model loaded');
+        this.logger.info(
+          {
+            model: request.name,
+            version: request.version,
+            from: model.from,
+            ...describeExecution(generation),
+          },
+          'model loaded',
+        );
         return;
       } catch (error) {
         if (this.stopped) return;
@@ -242,7 +258,7 @@ export class EdgeRuntime {
     const receivedAt = performance.now();
     const { generation, windows } = this;
     if (!generation || !windows) return;
-    const address = parseTelemetrySubject(this.config.subjectPrefix, msg.subject);
+    const address = this.addresses.parse(msg.subject);
     if (!address.ok || address.address.siteId !== this.config.siteId) return;
     if (address.address.sensorKind !== windows.sensorKind) return;
     const parsed = parseReading(msg.data);
@@ -363,7 +379,7 @@ export class EdgeRuntime {
       this.windows.use(next.plan);
       this.generation = next;
       this.logger.info(
-        { from: current.version, to: version, queued: current.queued },
+        { from: current.version, to: version, queued: current.queued, ...describeExecution(next) },
         'version switched, draining old',
       );
       await current.retire();

@@ -36,13 +36,16 @@ export function splitRows(
     if (tensor.dims[0] !== rows) {
       throw new RangeError(`output "${name}" has ${tensor.dims[0]} rows, the batch has ${rows}`);
     }
-    const width = tensor.dims.slice(1).reduce((a, b) => a * b, 1);
+    let width = 1;
+    for (let d = 1; d < tensor.dims.length; d++) width *= tensor.dims[d];
     if (tensor.data.length !== rows * width) {
       throw new RangeError(`output "${name}" holds ${tensor.data.length} values, dims say ${rows * width}`);
     }
     for (let r = 0; r < rows; r++) {
       const values = new Array<number>(width);
-      for (let i = 0; i < width; i++) values[i] = Number(tensor.data[r * width + i]);
+      const data = tensor.data;
+      if (data instanceof Float32Array) for (let i = 0; i < width; i++) values[i] = data[r * width + i];
+      else for (let i = 0; i < width; i++) values[i] = Number(data[r * width + i]);
       perRow[r][name] = values;
     }
   }

@@ -10,3 +10,4 @@ export * from './latency-histogram';
 export * from './sensor-windows';
 export * from './site-context';
 export * from './reading';
+export * from './execution-plan';

@@ -50,11 +50,12 @@ export class IntervalSeries {
     if (this.openIndex !== undefined && index > this.openIndex) {
       const interval = { index: this.openIndex, values: this.finish() };
       this.closed.push(interval);
-      if (this.closed.length > this.retain) this.closed.splice(0, this.closed.length - this.retain);
+      while (this.closed.length > this.retain) this.closed.shift();
       outcome = { kind: 'closed', interval };
     }
     this.openIndex = index;
-    for (const [field, value] of Object.entries(values)) {
+    for (const field of Object.keys(values)) {
+      const value = values[field];
       const acc = this.open.get(field);
       if (acc) {
         acc.sum += value;

@@ -40,9 +40,19 @@ describe('loadConfig', () => {
       queueGroup: 'runner-traffic-flow-forecaster-site-a',
       sessionWorkers: 1,
       intraOpThreads: 1,
+      inlineBudgetUs: 100,
       decisionPolicy: { phaseExtensionSeconds: { slow: 10, congested: 20 } },
     });
     expect(config.subscribeSubjects).toBeUndefined();
+  });
+
+  it('takes an inline budget in whole microseconds, 0 meaning worker threads only', () => {
+    expect(loadConfig({ ...base, POLIS_INLINE_BUDGET_US: '0' }).inlineBudgetUs).toBe(0);
+    expect(loadConfig({ ...base, POLIS_INLINE_BUDGET_US: '250' }).inlineBudgetUs).toBe(250);
+    expect(errorOf({ ...base, POLIS_INLINE_BUDGET_US: '0.5' }).message).toBe(
+      'POLIS_INLINE_BUDGET_US: must be a whole number',
+    );
+    expect(errorOf({ ...base, POLIS_INLINE_BUDGET_US: '20000' }).variable).toBe('POLIS_INLINE_BUDGET_US');
   });
 
   it('reads the ConfigMap keys the manifests render, and takes the prefix from the publish subject', () => {

@@ -24,6 +24,7 @@ export const RUNTIME_ENV = {
   httpHost: 'POLIS_HTTP_HOST',
   sessionWorkers: 'POLIS_SESSION_WORKERS',
   intraOpThreads: 'POLIS_INTRA_OP_THREADS',
+  inlineBudgetUs: 'POLIS_INLINE_BUDGET_US',
   heartbeatIntervalMs: 'POLIS_HEARTBEAT_INTERVAL_MS',
   contextDefaults: 'POLIS_CONTEXT_DEFAULTS',
   contextSensorKinds: 'POLIS_CONTEXT_SENSOR_KINDS',
@@ -58,6 +59,8 @@ export interface RuntimeConfig {
   nodeName: string;
   sessionWorkers: number;
   intraOpThreads: number;
+  /** Batches measured at load to cost at most this run on the event loop (0: always worker threads). */
+  inlineBudgetUs: number;
   heartbeatIntervalMs: number;
   contextDefaults: Record<string, number>;
   contextSensorKinds: string[];
@@ -181,6 +184,7 @@ const schema = z.object({
   [E.subjectPrefix]: optionalText.pipe(subject(false).optional()),
   [E.sessionWorkers]: integer(1, 64, 1),
   [E.intraOpThreads]: integer(1, 256, 1),
+  [E.inlineBudgetUs]: integer(0, 10_000, 100),
   [E.heartbeatIntervalMs]: integer(100, 3_600_000, 10_000),
   [E.contextDefaults]: jsonRecord(z.number().finite()),
   [E.contextSensorKinds]: csv.pipe(
@@ -252,6 +256,7 @@ export function loadConfig(env: Env): RuntimeConfig {
     nodeName: s[E.nodeName] ?? host,
     sessionWorkers: s[E.sessionWorkers],
     intraOpThreads: s[E.intraOpThreads],
+    inlineBudgetUs: s[E.inlineBudgetUs],
     heartbeatIntervalMs: s[E.heartbeatIntervalMs],
     contextDefaults: s[E.contextDefaults] ?? {},
     contextSensorKinds: s[E.contextSensorKinds] ?? [],

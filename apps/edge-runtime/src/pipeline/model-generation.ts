@@ -1,14 +1,16 @@
 import { performance } from 'node:perf_hooks';
 import type { ModelVersionRecord } from '@polis/contracts';
 import {
-  nextDispatch,
+  nextPlacement,
   splitRows,
   stackRows,
   type BatchPolicy,
   type DecisionRule,
   type FeaturePlan,
+  type InferenceCost,
 } from '@polis/inference';
-import type { SessionWorker } from '../sessions/session-worker';
+import type { InlineSession } from '../sessions/inline-session';
+import type { BatchOutput, SessionWorker } from '../sessions/session-worker';
 
 /** One window waiting for, or in, an inference. */
 export interface WindowJob {
@@ -37,6 +39,16 @@ export interface GenerationHooks {
   onWorkerLost: (error: Error | undefined) => void;
 }
 
+/** How this generation runs its batches, decided from costs measured at load (`startGeneration`). */
+export interface Execution {
+  /** Measured on a worker thread. */
+  workerCost: InferenceCost;
+  /** Set when the model is cheap enough to run on the event loop: batches up to `rows` rows run there. */
+  inline?: { session: InlineSession; rows: number; cost: InferenceCost };
+  /** Why a model cheap enough for inline execution still runs in workers only. */
+  inlineError?: string;
+}
+
 interface Queued {
   job: WindowJob;
   enqueuedAt: number;
@@ -55,6 +67,7 @@ export class ModelGeneration {
   private timer: NodeJS.Timeout | undefined;
   private retiring = false;
   private onIdle: (() => void) | undefined;
+  private inlineBusy = false;
 
   constructor(
     readonly record: ModelVersionRecord,
@@ -63,6 +76,7 @@ export class ModelGeneration {
     workers: readonly SessionWorker[],
     private readonly setup: {
       policy: BatchPolicy;
+      execution: Execution;
       /** replaceWorker starts a replacement for a worker thread that died (its batch was reported as an error). */
       hooks: GenerationHooks & { replaceWorker: () => Promise<SessionWorker> };
     },
@@ -93,24 +107,35 @@ export class ModelGeneration {
     if (this.queue.length > 0 || this.inFlight > 0) {
       await new Promise<void>((resolve) => (this.onIdle = resolve));
     }
-    await Promise.all(this.workers.map((w) => w.close()));
+    await Promise.all([...this.workers.map((w) => w.close()), this.setup.execution.inline?.session.close()]);
+  }
+
+  get execution(): Execution {
+    return this.setup.execution;
   }
 
   private pump(): void {
     for (;;) {
-      const decision = nextDispatch(
+      const inline = this.setup.execution.inline;
+      const decision = nextPlacement(
         {
           queued: this.queue.length,
           oldestAgeMs: this.queue.length > 0 ? performance.now() - this.queue[0].enqueuedAt : 0,
           idleWorkers: this.idle.length,
+          inlineIdle: inline !== undefined && !this.inlineBusy,
+          inlineRows: inline?.rows ?? 0,
         },
         this.setup.policy,
         this.retiring,
       );
       switch (decision.kind) {
-        case 'dispatch':
+        case 'inline':
+        case 'worker':
           this.clearTimer();
-          this.dispatch(this.queue.splice(0, decision.size).map((q) => q.job));
+          this.dispatch(
+            this.queue.splice(0, decision.size).map((q) => q.job),
+            decision.kind,
+          );
           continue;
         case 'wait':
           if (!this.timer) {
@@ -127,9 +152,20 @@ export class ModelGeneration {
     }
   }
 
-  private dispatch(jobs: WindowJob[]): void {
-    const worker = this.idle.pop();
-    if (!worker) throw new Error('dispatch without an idle worker');
+  private dispatch(jobs: WindowJob[], where: 'inline' | 'worker'): void {
+    const inline = this.setup.execution.inline;
+    let run: (feeds: ReturnType<typeof stackRows>) => Promise<BatchOutput>;
+    let release: () => void;
+    if (where === 'inline' && inline) {
+      this.inlineBusy = true;
+      run = (feeds) => inline.session.run(feeds);
+      release = () => this.finishInline();
+    } else {
+      const worker = this.idle.pop();
+      if (!worker) throw new Error('dispatch without an idle worker');
+      run = (feeds) => worker.run(feeds);
+      release = () => this.finish(worker);
+    }
     this.inFlight++;
     const inputNames = this.plan.inputs.map((i) => i.name);
     let feeds;
@@ -139,11 +175,11 @@ export class ModelGeneration {
         inputNames,
       );
     } catch (error) {
-      this.finish(worker);
+      release();
       this.setup.hooks.onBatchError(this, jobs, error as Error);
       return;
     }
-    worker.run(feeds).then(
+    run(feeds).then(
       ({ outputs, runMs }) => {
         let completed: CompletedJob[];
         try {
@@ -152,12 +188,12 @@ export class ModelGeneration {
           this.setup.hooks.onBatchError(this, jobs, error as Error);
           return;
         } finally {
-          this.finish(worker);
+          release();
         }
         this.setup.hooks.onBatch({ generation: this, completed, runMs });
       },
       (error: Error) => {
-        this.finish(worker);
+        release();
         this.setup.hooks.onBatchError(this, jobs, error);
       },
     );
@@ -168,6 +204,12 @@ export class ModelGeneration {
     if (worker.alive) this.idle.push(worker);
     else this.replace(worker);
     // Let the report go out first (callers run after this microtask), then look for more work.
+    queueMicrotask(() => this.pump());
+  }
+
+  private finishInline(): void {
+    this.inFlight--;
+    this.inlineBusy = false;
     queueMicrotask(() => this.pump());
   }
 
@@ -195,4 +237,21 @@ export class ModelGeneration {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
   }
+}
+
+/** The execution choice and the costs behind it, for logs: µs, rounded. */
+export function describeExecution(generation: ModelGeneration): Record<string, unknown> {
+  const { workerCost, inline, inlineError } = generation.execution;
+  const us = (ms: number): number | null => (Number.isFinite(ms) ? Math.round(ms * 1000) : null);
+  return {
+    execution: inline ? 'inline' : 'worker',
+    inlineRows: inline?.rows ?? 0,
+    workerBatch1Us: us(workerCost.batch1Ms),
+    workerFullBatchUs: us(workerCost.fullBatchMs),
+    ...(inline
+      ? { inlineBatch1Us: us(inline.cost.batch1Ms), inlineFullBatchUs: us(inline.cost.fullBatchMs) }
+      : {}),
+    fullBatchRows: workerCost.fullBatchRows,
+    ...(inlineError ? { inlineError } : {}),
+  };
 }
