@@ -13,6 +13,8 @@ tsc -p tsconfig.json --noEmit
 madge --circular --extensions ts --ts-config tsconfig.json apps libs
 
 log "build"
+# The committed OpenAPI document must match the code; the message says to run `npm run openapi`.
+ts-node -r tsconfig-paths/register --transpile-only scripts/openapi.ts --check
 for app in control-plane model-validator city-sim edge-runtime; do nest build "$app"; done
 
 results="$POLIS_STATE/test-results" # jest --json of each tier, kept for a look after the run

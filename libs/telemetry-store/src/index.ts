@@ -1,4 +1,9 @@
-export { TelemetryStore, type TelemetryStoreOptions, type SeriesRow } from './telemetry-store';
+export {
+  TelemetryStore,
+  InfluxUnavailableError,
+  type TelemetryStoreOptions,
+  type SeriesRow,
+} from './telemetry-store';
 export { readingToLine } from './points';
 export {
   buildSeriesQuery,

@@ -9,16 +9,23 @@ export const MAX_RAW_POINTS = 10_000;
 
 export const seriesQuerySchema = z
   .object({
-    kind: z.string().regex(TOKEN_PATTERN),
-    site: z.string().regex(TOKEN_PATTERN),
-    sensor: z.string().regex(TOKEN_PATTERN).optional(),
-    field: z.string().regex(FIELD).optional(),
-    from: z.coerce.date(),
-    to: z.coerce.date(),
-    window: z.string().regex(WINDOW, 'window must look like 10s, 1m, 1h or 1d').optional(),
-    aggregation: z.enum(AGGREGATIONS).default('mean'),
+    kind: z.string().regex(TOKEN_PATTERN).describe('sensor kind (InfluxDB measurement)'),
+    site: z.string().regex(TOKEN_PATTERN).describe('site id'),
+    sensor: z.string().regex(TOKEN_PATTERN).optional().describe('one sensor of the site; all by default'),
+    field: z.string().regex(FIELD).optional().describe('one field of the kind; all by default'),
+    from: z.coerce.date().describe('start, RFC 3339'),
+    to: z.coerce.date().describe('end (exclusive), RFC 3339'),
+    window: z
+      .string()
+      .regex(WINDOW, 'window must look like 10s, 1m, 1h or 1d')
+      .optional()
+      .describe('aggregate per window, e.g. 10s, 1m, 1h; raw points without it'),
+    aggregation: z.enum(AGGREGATIONS).default('mean').describe('how a window is aggregated'),
     /** "raw" reads full-resolution points; "rollup" reads the 1-minute means the continuous query keeps. */
-    source: z.enum(['raw', 'rollup']).default('raw'),
+    source: z
+      .enum(['raw', 'rollup'])
+      .default('raw')
+      .describe('raw: full-resolution points; rollup: the 1-minute means kept longer'),
   })
   .strict()
   .refine((q) => q.from.getTime() < q.to.getTime(), { message: 'from must be before to', path: ['from'] });

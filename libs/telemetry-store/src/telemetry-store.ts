@@ -1,4 +1,5 @@
 import { escape, InfluxDB } from 'influx';
+import { ServiceNotAvailableError } from 'influx/lib/src/pool';
 import type { TelemetryReading } from '@polis/contracts';
 import { readingToLine } from './points';
 import { buildSeriesQuery, type RetentionLayout, type SeriesQuery } from './series-query';
@@ -17,6 +18,43 @@ export interface SeriesRow {
   time: string;
   sensor: string;
   values: Record<string, number | null>;
+}
+
+/**
+ * InfluxDB did not answer (refused, timed out, 5xx, or every host marked offline): the caller can say the
+ * store is unavailable instead of failing with an internal error. A refused query (4xx) is not this.
+ */
+export class InfluxUnavailableError extends Error {
+  override readonly name = 'InfluxUnavailableError';
+}
+
+const NETWORK_ERROR_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EHOSTUNREACH',
+  'ENOTFOUND',
+  'ETIMEDOUT',
+  'EPIPE',
+]);
+
+/** The schema is created at start and re-created if lost: until it is there, the store is not ready. */
+const SCHEMA_MISSING = /database not found|retention policy not found/;
+
+/** Runs one InfluxDB call; an outage becomes InfluxUnavailableError, anything else is rethrown as it is. */
+async function outageAware<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    const message = error instanceof Error ? error.message : String(error);
+    if (
+      error instanceof ServiceNotAvailableError ||
+      (typeof code === 'string' && NETWORK_ERROR_CODES.has(code)) ||
+      SCHEMA_MISSING.test(message)
+    )
+      throw new InfluxUnavailableError(`InfluxDB is unavailable: ${message}`, { cause: error });
+    throw error;
+  }
 }
 
 /** Thin adapter over the `influx` package: schema set-up, batched writes, series reads. */
@@ -97,9 +135,9 @@ export class TelemetryStore {
   }
 
   async querySeries(query: SeriesQuery): Promise<SeriesRow[]> {
-    const rows = await this.influx.query<Record<string, unknown>>(buildSeriesQuery(query, this.layout), {
-      precision: 'ms',
-    });
+    const rows = await outageAware(() =>
+      this.influx.query<Record<string, unknown>>(buildSeriesQuery(query, this.layout), { precision: 'ms' }),
+    );
     return rows.map((row) => {
       const { time, sensor, ...rest } = row;
       const values: Record<string, number | null> = {};

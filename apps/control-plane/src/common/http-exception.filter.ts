@@ -1,15 +1,21 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { Response } from 'express';
+import { dependencyUnavailable, unavailableDependency } from './dependency-errors';
 import { httpStatusOf, PolisError } from './errors';
 
-/** Typed errors become their status; unknown ones a generic 500 whose details stay in the log. */
+/**
+ * Typed errors become their status; a library error that says a dependency is down becomes a 503 naming
+ * it; anything else is a generic 500 whose details stay in the log.
+ */
 @Catch()
 export class HttpExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger('HttpExceptionFilter');
 
-  catch(exception: unknown, host: ArgumentsHost): void {
+  catch(thrown: unknown, host: ArgumentsHost): void {
     const response = host.switchToHttp().getResponse<Response>();
     if (response.headersSent) return;
+    const down = unavailableDependency(thrown);
+    const exception = down ? dependencyUnavailable(down.dependency, thrown, down.site) : thrown;
     if (exception instanceof PolisError) {
       response
         .status(httpStatusOf(exception.code))

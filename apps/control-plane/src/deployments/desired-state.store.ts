@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import type { KV, KvEntry, QueuedIterator } from 'nats';
 import { Observable, Subject } from 'rxjs';
-import { PolisError, parseStoredJson } from '../common';
+import { PolisError, parseStoredJson, throwIfDependencyDown } from '../common';
 import { APP_CONFIG, type AppConfig } from '../config';
 import { NatsClient } from '../nats';
 import { DeploymentEvents } from './deployment-events';
@@ -80,6 +80,7 @@ export class DesiredStateStore implements OnModuleInit, OnModuleDestroy {
       const revision = await this.kv.create(spec.id, encode(stored));
       return this.remember(stored, revision);
     } catch (error) {
+      throwIfDependencyDown(error); // an outage is a 503, not a conflict
       throw new PolisError('conflict', `deployment "${spec.id}" already exists`, undefined, { cause: error });
     }
   }
@@ -102,6 +103,7 @@ export class DesiredStateStore implements OnModuleInit, OnModuleDestroy {
       const revision = await this.kv.update(id, encode(stored), expectedRevision);
       return this.remember(stored, revision);
     } catch (error) {
+      throwIfDependencyDown(error); // an outage is a 503, not a conflict
       throw new PolisError(
         'conflict',
         `deployment "${id}" changed since revision ${expectedRevision}`,
@@ -146,6 +148,7 @@ export class DesiredStateStore implements OnModuleInit, OnModuleDestroy {
         expectedRevision === undefined ? undefined : { previousSeq: expectedRevision },
       );
     } catch (error) {
+      throwIfDependencyDown(error); // an outage is a 503, not a conflict
       throw new PolisError(
         'conflict',
         `deployment "${id}" changed since revision ${expectedRevision}`,

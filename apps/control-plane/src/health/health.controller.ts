@@ -1,11 +1,25 @@
 import { Controller, Get, HttpStatus, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
+import { z } from 'zod';
 import { TelemetryStore } from '@polis/telemetry-store';
+import { ApiJsonResponse, apiSchema } from '../common';
 import { NatsClient } from '../nats';
 import { RedisClient } from '../redis';
 
-type Check = { status: 'up' | 'down'; latencyMs: number; error?: string };
+const check = z.object({
+  status: z.enum(['up', 'down']),
+  latencyMs: z.number().int(),
+  error: z.string().optional().describe('why the check failed'),
+});
+type Check = z.infer<typeof check>;
+const healthReport = apiSchema(
+  'Health',
+  z.object({
+    status: z.enum(['ok', 'degraded']),
+    checks: z.object({ nats: check, redis: check, influxdb: check }),
+  }),
+);
 const CHECK_TIMEOUT_MS = 2_000;
 
 async function timed(probe: () => Promise<boolean>): Promise<Check> {
@@ -36,7 +50,9 @@ export class HealthController {
 
   @Get()
   @ApiOperation({ summary: 'NATS, Redis and InfluxDB each checked; 503 when any is down' })
-  async health(@Res({ passthrough: true }) response: Response) {
+  @ApiJsonResponse(200, healthReport, 'every dependency is up')
+  @ApiJsonResponse(503, healthReport, 'at least one dependency is down: `checks` says which')
+  async health(@Res({ passthrough: true }) response: Response): Promise<z.infer<typeof healthReport>> {
     const [nats, redis, influxdb] = await Promise.all([
       timed(async () => (await this.nats.rttMs()) >= 0),
       timed(() => this.redis.ping()),

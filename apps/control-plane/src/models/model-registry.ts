@@ -6,7 +6,7 @@ import {
   modelVersionBucket,
   modelVersionKey,
 } from '@polis/contracts';
-import { PolisError } from '../common';
+import { PolisError, throwIfDependencyDown } from '../common';
 import { APP_CONFIG, type AppConfig } from '../config';
 import { NatsClient } from '../nats';
 import { type Artifact, ArtifactStore } from './artifact-store';
@@ -79,6 +79,7 @@ export class ModelRegistry implements OnModuleInit {
       await this.kv.create(key, Buffer.from(JSON.stringify(record)));
       return { record, created: true };
     } catch (error) {
+      throwIfDependencyDown(error); // an outage is a 503, not a conflict
       const existing = await this.find(record.name, record.version);
       if (!existing) throw error;
       return { record: existing, created: false };
@@ -130,7 +131,8 @@ export class ModelRegistry implements OnModuleInit {
       try {
         await this.kv.update(key, Buffer.from(JSON.stringify(changed)), entry.revision);
         return changed;
-      } catch {
+      } catch (error) {
+        throwIfDependencyDown(error);
         // Someone wrote in between (a concurrent deprecation or quarantine): read again.
       }
     }

@@ -15,21 +15,20 @@ import {
   StreamableFile,
   UseFilters,
 } from '@nestjs/common';
-import {
-  ApiBody,
-  ApiConsumes,
-  ApiHeader,
-  ApiOperation,
-  ApiParam,
-  ApiProduces,
-  ApiResponse,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiBody, ApiConsumes, ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { z } from 'zod';
 import { SEMVER_PATTERN, TOKEN_PATTERN } from '@polis/contracts';
-import { PolisError, ZodValidationPipe } from '../common';
+import {
+  ApiErrors,
+  ApiJsonBody,
+  ApiJsonResponse,
+  ApiZodParams,
+  PolisError,
+  ZodValidationPipe,
+} from '../common';
 import { APP_CONFIG, type AppConfig } from '../config';
+import { deprecationBody, modelList, modelVersion, modelVersionList } from './model.api';
 import { summarizeVersions } from './model-listing';
 import { ModelPublisher } from './model-publisher';
 import { ModelRegistry } from './model-registry';
@@ -42,10 +41,15 @@ const versionSchema = z
   .string()
   .max(64, 'version must be at most 64 characters')
   .regex(SEMVER_PATTERN, 'version must be a semantic version such as 1.2.0 (without build metadata)');
-const deprecationSchema = z.object({ reason: z.string().trim().min(1).max(500) }).strict();
+const deprecationSchema = deprecationBody;
 
 const NAME = new ZodValidationPipe(nameSchema);
 const VERSION = new ZodValidationPipe(versionSchema);
+const NAME_PARAM = ApiZodParams({ name: nameSchema.describe('model name') });
+const VERSION_PARAMS = ApiZodParams({
+  name: nameSchema.describe('model name'),
+  version: versionSchema.describe('semantic version, e.g. 1.2.0'),
+});
 
 @ApiTags('models')
 @Controller('models')
@@ -61,12 +65,17 @@ export class ModelsController {
 
   @Get()
   @ApiOperation({ summary: 'Every model with its latest (non-deprecated) version' })
+  @ApiJsonResponse(200, modelList, 'every model, by name')
+  @ApiErrors(503)
   async list() {
     return { items: await this.registry.list() };
   }
 
   @Get(':name')
   @ApiOperation({ summary: 'The versions of one model, newest first; deprecated ones are flagged' })
+  @NAME_PARAM
+  @ApiJsonResponse(200, modelVersionList, 'the versions, newest first')
+  @ApiErrors(400, 404, 503)
   async versions(@Param('name', NAME) name: string) {
     const records = await this.registry.versions(name);
     if (records.length === 0) throw new PolisError('not-found', `model "${name}" has no versions`);
@@ -79,20 +88,20 @@ export class ModelsController {
   })
   @ApiConsumes(MODEL_CONTENT_TYPE)
   @ApiBody({ schema: { type: 'string', format: 'binary' } })
-  @ApiParam({ name: 'name', description: TOKEN_PATTERN.source })
-  @ApiParam({ name: 'version', description: 'semantic version, e.g. 1.2.0' })
-  @ApiHeader({ name: METADATA_HEADER, required: true, description: 'model metadata: JSON or base64url JSON' })
+  @VERSION_PARAMS
+  @ApiHeader({
+    name: METADATA_HEADER,
+    required: true,
+    description: 'model metadata (the ModelMetadata schema): JSON or base64url JSON',
+  })
   @ApiHeader({
     name: SAMPLE_HEADER,
     required: false,
     description: 'smoke-test input: JSON or base64url JSON',
   })
-  @ApiResponse({ status: 201, description: 'published' })
-  @ApiResponse({ status: 200, description: 'this exact version was already published (idempotent)' })
-  @ApiResponse({ status: 409, description: 'the version exists with other bytes or metadata' })
-  @ApiResponse({ status: 413, description: 'larger than MODEL_MAX_BYTES' })
-  @ApiResponse({ status: 415, description: `the body is not ${MODEL_CONTENT_TYPE}` })
-  @ApiResponse({ status: 422, description: 'not a model Polis can run; `error` says why' })
+  @ApiJsonResponse(201, modelVersion, 'published; Location names the version')
+  @ApiJsonResponse(200, modelVersion, 'this exact version was already published (idempotent)')
+  @ApiErrors(400, 409, 413, 415, 422, 503)
   async publish(
     @Param('name', NAME) name: string,
     @Param('version', VERSION) version: string,
@@ -116,13 +125,25 @@ export class ModelsController {
 
   @Get(':name/versions/:version')
   @ApiOperation({ summary: 'One version: metadata, what inspection found, the smoke test, deprecation' })
+  @VERSION_PARAMS
+  @ApiJsonResponse(200, modelVersion, 'the version record')
+  @ApiErrors(400, 404, 503)
   async get(@Param('name', NAME) name: string, @Param('version', VERSION) version: string) {
     return this.registry.get(name, version);
   }
 
   @Get(':name/versions/:version/download')
   @ApiOperation({ summary: 'The ONNX bytes, streamed from the object store; ETag is the SHA-256' })
-  @ApiProduces('application/octet-stream')
+  @VERSION_PARAMS
+  @ApiHeader({ name: 'If-None-Match', required: false, description: 'the SHA-256 ETag already held' })
+  @ApiResponse({
+    status: 200,
+    description: 'the ONNX file',
+    content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } },
+    headers: { ETag: { description: 'the SHA-256 of the file, quoted', schema: { type: 'string' } } },
+  })
+  @ApiResponse({ status: 304, description: 'not modified: If-None-Match holds this SHA-256' })
+  @ApiErrors(400, 404, 503)
   async download(
     @Param('name', NAME) name: string,
     @Param('version', VERSION) version: string,
@@ -150,7 +171,11 @@ export class ModelsController {
 
   @Post(':name/versions/:version/deprecate')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Deprecate a version (it stays downloadable); body: { "reason": "..." }' })
+  @ApiOperation({ summary: 'Deprecate a version (it stays downloadable); deprecating again keeps the first' })
+  @VERSION_PARAMS
+  @ApiJsonBody(deprecationBody)
+  @ApiJsonResponse(200, modelVersion, 'the version record, deprecated')
+  @ApiErrors(400, 404, 409, 503)
   async deprecate(
     @Param('name', NAME) name: string,
     @Param('version', VERSION) version: string,
@@ -167,8 +192,9 @@ export class ModelsController {
       'A rollout that rolls a version back on its SLO quarantines it (with the deployment, site and reason). ' +
       'Answers the record without the mark; idempotent.',
   })
-  @ApiResponse({ status: 200, description: 'the version record, without `quarantined`' })
-  @ApiResponse({ status: 404, description: 'no such model version' })
+  @VERSION_PARAMS
+  @ApiJsonResponse(200, modelVersion, 'the version record, without `quarantined`')
+  @ApiErrors(400, 404, 409, 503)
   async clearQuarantine(@Param('name', NAME) name: string, @Param('version', VERSION) version: string) {
     const record = await this.registry.clearQuarantine(name, version);
     this.logger.log({ event: 'model-quarantine-cleared', model: name, version });

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } f
 import type { KV, KvEntry, QueuedIterator } from 'nats';
 import { z } from 'zod';
 import { APP_CONFIG, type AppConfig } from '../config';
-import { PolisError, parseInput, parseStoredJson } from '../common';
+import { PolisError, parseInput, parseStoredJson, throwIfDependencyDown } from '../common';
 import { NatsClient } from '../nats';
 import { KubeconfigCipher } from './kubeconfig-cipher';
 import { SiteClusters } from './site-clusters';
@@ -113,6 +113,7 @@ export class SiteRegistry implements OnModuleInit, OnModuleDestroy {
     try {
       record = this.remember(stored, await this.kv.create(site.id, encode(stored)));
     } catch (error) {
+      throwIfDependencyDown(error); // an outage is a 503, not a conflict
       throw new PolisError('conflict', `site "${site.id}" is already registered`, undefined, {
         cause: error,
       });
@@ -141,6 +142,7 @@ export class SiteRegistry implements OnModuleInit, OnModuleDestroy {
         expectedRevision === undefined ? undefined : { previousSeq: expectedRevision },
       );
     } catch (error) {
+      throwIfDependencyDown(error); // an outage is a 503, not a conflict
       throw new PolisError('conflict', `site "${id}" changed since revision ${expectedRevision}`, undefined, {
         cause: error,
       });
@@ -173,6 +175,7 @@ export class SiteRegistry implements OnModuleInit, OnModuleDestroy {
     try {
       record = this.remember(stored, await this.kv.update(id, encode(stored), expectedRevision));
     } catch (error) {
+      throwIfDependencyDown(error); // an outage is a 503, not a conflict
       throw new PolisError('conflict', `site "${id}" changed since revision ${expectedRevision}`, undefined, {
         cause: error,
       });

@@ -1,15 +1,34 @@
 import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Patch, Post, Put } from '@nestjs/common';
 import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ZodValidationPipe, revisionFromIfMatch } from '../common';
+import {
+  ApiEmptyResponse,
+  ApiErrors,
+  ApiJsonBody,
+  ApiJsonResponse,
+  ApiZodParams,
+  REVISION_ETAG_HEADER,
+  RevisionETag,
+  ZodValidationPipe,
+  revisionFromIfMatch,
+} from '../common';
 import { SiteMonitor } from './site-monitor.service';
 import { SiteRegistry, type SiteRecord, type WrittenSite } from './site-registry.service';
+import {
+  patchSiteBody,
+  registerSiteBody,
+  replaceSiteBody,
+  siteIdParam,
+  siteList,
+  siteView,
+  type SiteView,
+  writtenSiteView,
+  type WrittenSiteView,
+} from './site.api';
 import { siteIdSchema } from './site.schema';
 import type { SiteStatus } from './site-status';
 import type { SiteWarning } from './site-zone';
 
-type SiteView = SiteRecord['site'] & Omit<SiteRecord, 'site'> & { status: SiteStatus };
-/** A write's answer also says what looked wrong about the site's cluster (e.g. its nodes' zones). */
-type WrittenSiteView = SiteView & { warnings: SiteWarning[] };
+const ID_PARAM = ApiZodParams({ id: siteIdParam });
 
 @ApiTags('sites')
 @Controller('sites')
@@ -21,6 +40,10 @@ export class SitesController {
 
   @Post()
   @ApiOperation({ summary: 'Register a site: its description and kubeconfig; the cluster must answer' })
+  @ApiJsonBody(registerSiteBody)
+  @ApiJsonResponse(201, writtenSiteView, 'registered at revision 1', REVISION_ETAG_HEADER)
+  @ApiErrors(400, 409, 503)
+  @RevisionETag()
   async register(@Body() body: unknown): Promise<WrittenSiteView> {
     const record = await this.registry.register(body);
     return this.written(record, await this.monitor.check(record.site.id));
@@ -28,18 +51,29 @@ export class SitesController {
 
   @Get()
   @ApiOperation({ summary: 'Every site with its health and capacity (never its kubeconfig)' })
+  @ApiJsonResponse(200, siteList, 'every registered site')
   list(): { items: SiteView[] } {
     return { items: this.registry.list().map((record) => this.view(record)) };
   }
 
   @Get(':id')
-  @ApiOperation({ summary: 'One site: description, revision, health, node inventory and capacity' })
+  @ApiOperation({ summary: 'One site: description, revision (also its ETag), health, nodes and capacity' })
+  @ID_PARAM
+  @ApiJsonResponse(200, siteView, 'the site', REVISION_ETAG_HEADER)
+  @ApiErrors(400, 404)
+  @RevisionETag()
   get(@Param('id', new ZodValidationPipe(siteIdSchema)) id: string): SiteView {
     return this.view(this.registry.get(id));
   }
 
   @Put(':id')
+  @ApiOperation({ summary: 'Replace a site description; leave kubeconfig out to keep the stored one' })
   @ApiHeader({ name: 'If-Match', description: 'revision this update is based on', required: true })
+  @ID_PARAM
+  @ApiJsonBody(replaceSiteBody)
+  @ApiJsonResponse(200, writtenSiteView, 'stored at a new revision', REVISION_ETAG_HEADER)
+  @ApiErrors(400, 404, 409, 503)
+  @RevisionETag()
   async replace(
     @Param('id', new ZodValidationPipe(siteIdSchema)) id: string,
     @Body() body: unknown,
@@ -49,7 +83,13 @@ export class SitesController {
   }
 
   @Patch(':id')
+  @ApiOperation({ summary: 'Change some fields of a site; a new kubeconfig is checked against its cluster' })
   @ApiHeader({ name: 'If-Match', description: 'revision this update is based on', required: true })
+  @ID_PARAM
+  @ApiJsonBody(patchSiteBody)
+  @ApiJsonResponse(200, writtenSiteView, 'stored at a new revision', REVISION_ETAG_HEADER)
+  @ApiErrors(400, 404, 409, 503)
+  @RevisionETag()
   async patch(
     @Param('id', new ZodValidationPipe(siteIdSchema)) id: string,
     @Body() body: unknown,
@@ -60,7 +100,11 @@ export class SitesController {
 
   @Delete(':id')
   @HttpCode(204)
+  @ApiOperation({ summary: 'Unregister a site (its kubeconfig is deleted with it)' })
   @ApiHeader({ name: 'If-Match', description: 'delete only if still at this revision', required: false })
+  @ID_PARAM
+  @ApiEmptyResponse(204, 'removed')
+  @ApiErrors(400, 404, 409, 503)
   async remove(
     @Param('id', new ZodValidationPipe(siteIdSchema)) id: string,
     @Headers('if-match') ifMatch: string | undefined,

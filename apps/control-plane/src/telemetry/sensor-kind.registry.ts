@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } f
 import type { KV, KvEntry, QueuedIterator } from 'nats';
 import { BUILTIN_SENSOR_KINDS, type SensorKind, sensorKindSchema } from '@polis/contracts';
 import { APP_CONFIG, type AppConfig } from '../config';
-import { PolisError, parseStoredJson } from '../common';
+import { PolisError, parseStoredJson, throwIfDependencyDown } from '../common';
 import { NatsClient } from '../nats';
 
 export interface StoredSensorKind {
@@ -73,6 +73,7 @@ export class SensorKindRegistry implements OnModuleInit, OnModuleDestroy {
       const revision = await this.kv.create(kind.name, Buffer.from(JSON.stringify(kind)));
       return this.remember(kind, revision);
     } catch (error) {
+      throwIfDependencyDown(error); // an outage is a 503, not a conflict
       throw new PolisError('conflict', `sensor kind "${kind.name}" already exists`, undefined, {
         cause: error,
       });
@@ -89,6 +90,7 @@ export class SensorKindRegistry implements OnModuleInit, OnModuleDestroy {
       const revision = await this.kv.update(name, Buffer.from(JSON.stringify(kind)), expectedRevision);
       return this.remember(kind, revision);
     } catch (error) {
+      throwIfDependencyDown(error); // an outage is a 503, not a conflict
       throw new PolisError(
         'conflict',
         `sensor kind "${name}" changed since revision ${expectedRevision}`,

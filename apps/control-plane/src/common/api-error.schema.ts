@@ -1,0 +1,32 @@
+import { z } from 'zod';
+import { DEPENDENCIES } from './dependency-errors';
+
+/**
+ * The one shape of every error answer. `error` is a stable machine-readable code: a PolisError code
+ * (invalid-input, not-found, conflict, forbidden, unavailable), a model rejection reason on model uploads,
+ * `http-error` for a refusal by the framework, or `internal` (details stay in the log).
+ */
+export const apiErrorSchema = z
+  .object({
+    error: z.string().describe('stable code, e.g. invalid-input, not-found, conflict, unavailable'),
+    message: z.string().describe('what went wrong, for people'),
+    details: z
+      .union([
+        z
+          .object({
+            dependency: z.enum(DEPENDENCIES).describe('on 503: the dependency that is down'),
+            site: z.string().optional().describe('for site-cluster: the site whose cluster did not answer'),
+          })
+          .passthrough(),
+        z
+          .object({
+            problem: z.string().describe('a finer code, e.g. invalid-body, unknown-model, unreachable'),
+            problems: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+          })
+          .passthrough(),
+        z.array(z.object({ path: z.string(), message: z.string() })),
+      ])
+      .optional()
+      .describe('machine-readable specifics; their shape depends on `error`'),
+  })
+  .strict();
