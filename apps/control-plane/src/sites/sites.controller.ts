@@ -26,7 +26,6 @@ import {
 } from './site.api';
 import { siteIdSchema } from './site.schema';
 import type { SiteStatus } from './site-status';
-import type { SiteWarning } from './site-zone';
 
 const ID_PARAM = ApiZodParams({ id: siteIdParam });
 
