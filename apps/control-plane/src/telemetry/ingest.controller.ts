@@ -35,7 +35,7 @@ export class IngestController {
   @ApiOperation({ summary: 'Ingest statistics: received, written, dead letters by reason, consumer lag' })
   @ApiJsonResponse(200, ingestStats, 'counters since this instance started, and the consumer lag')
   @ApiErrors(503)
-  async stats() {
+  async stats(): Promise<z.infer<typeof ingestStats>> {
     const [counters, lag] = await Promise.all([this.metrics.snapshot(), this.ingest.consumerLag()]);
     return { ...counters, consumer: lag, influxHealthy: this.writer.isInfluxHealthy };
   }

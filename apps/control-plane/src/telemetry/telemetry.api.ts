@@ -3,6 +3,8 @@ import { DEAD_LETTER_REASONS } from '@polis/contracts';
 import type { DeadLetter } from '@polis/contracts';
 import type { SeriesRow } from '@polis/telemetry-store';
 import { apiSchema, type SameType } from '../common';
+import type { ConsumerLag } from './ingest.service';
+import type { IngestMetrics } from './ingest.metrics';
 import type { SensorActivityView, SiteActivityView } from './sensor-activity';
 
 /** Response schemas of /telemetry, as the OpenAPI document names them. */
@@ -67,6 +69,12 @@ export const ingestStats = apiSchema(
     writeFailures: z.number(),
     deadLettered: reasonCounts.describe('dead letters by reason'),
     consumer: z.object({
+      consumer: z
+        .string()
+        .nullable()
+        .describe('the ingest consumer in use; null before any instance took the lease'),
+      owner: z.string().nullable().describe('the instance holding the ingest lease'),
+      ownedHere: z.boolean().describe('this instance ingests'),
       pending: z.number().int(),
       ackPending: z.number().int(),
       redelivered: z.number().int(),
@@ -94,5 +102,9 @@ const inSync: [
   SameType<z.infer<typeof telemetrySensorList>['items'][number], SensorActivityView>,
   SameType<z.infer<typeof seriesRow>, SeriesRow>,
   SameType<z.infer<typeof deadLetter>, DeadLetter>,
-] = [true, true, true, true];
+  SameType<
+    z.infer<typeof ingestStats>,
+    Awaited<ReturnType<IngestMetrics['snapshot']>> & { consumer: ConsumerLag; influxHealthy: boolean }
+  >,
+] = [true, true, true, true, true];
 void inSync;
