@@ -4,3 +4,4 @@ export * from './telemetry';
 export * from './dead-letter';
 export * from './models';
 export * from './serving';
+export * from './edge';

@@ -35,3 +35,22 @@ export { RUNNER_CONTAINER, RUNNER_UID } from './render-deployment';
 export { renderModelWorkload, type RenderedObject, type RenderedWorkload } from './render';
 export { toYamlDocuments } from './to-yaml';
 export type { WorkloadNames } from './workload-names';
+export {
+  LEAF_APP_NAME,
+  LEAF_CLIENT_PORT,
+  LEAF_CONFIG_DIR,
+  LEAF_CONFIG_FILE,
+  LEAF_STORE_DIR,
+  POLIS_SYSTEM_NAMESPACE,
+  SiteLeafInputError,
+  siteLeafInputSchema,
+  type SiteLeafInput,
+  type SiteLeafSpec,
+} from './site-leaf/leaf-input';
+export { renderLeafConfig } from './site-leaf/leaf-config';
+export {
+  LEAF_CONTAINER,
+  renderSiteLeaf,
+  siteLeafUrl,
+  type RenderedSiteLeaf,
+} from './site-leaf/render-site-leaf';
