@@ -142,5 +142,24 @@ describe('the API contract', () => {
     expect(bad.json.details.problems.length).toBeGreaterThan(1);
     const badQuery = await conforming('GET', '/telemetry/series?kind=x', '/api/v1/telemetry/series');
     expect(badQuery.status).toBe(400);
+
+    // Model uploads refuse in the same shape: a metadata header that is not JSON, bytes that are not ONNX.
+    const upload = async (metadata: string) => {
+      const response = await fetch(`${h.url}/api/v1/models/not-a-model/versions/1.0.0`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/octet-stream', 'x-polis-model-metadata': metadata },
+        body: Buffer.from('definitely not protobuf'),
+        signal: AbortSignal.timeout(30_000),
+      });
+      const json = (await response.json()) as unknown;
+      const template = '/api/v1/models/{name}/versions/{version}';
+      expect(conformanceProblems('PUT', template, response.status, json)).toEqual([]);
+      return { status: response.status, json: json as { error: string } };
+    };
+    expect((await upload('{not json')).status).toBe(400);
+    const metadata = Buffer.from(JSON.stringify(h.models[0].metadata)).toString('base64url');
+    const notOnnx = await upload(metadata);
+    expect(notOnnx.status).toBe(422);
+    expect(notOnnx.json.error).toBe('not-onnx');
   });
 });

@@ -24,7 +24,17 @@ export const apiErrorSchema = z
             problems: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
           })
           .passthrough(),
-        z.array(z.object({ path: z.string(), message: z.string() })),
+        z
+          .array(z.object({ path: z.string(), message: z.string() }))
+          .describe('invalid parameters, sensor kinds and model metadata headers: every bad path'),
+        z
+          .array(z.object({ code: z.string(), detail: z.string() }))
+          .describe('a model the validator refused: what it found'),
+        z.array(z.string()).describe('metadata-mismatch: each way the metadata disagrees with the graph'),
+        z
+          .object({ sha256: z.string() })
+          .passthrough()
+          .describe('a model version that exists with other content: its SHA-256'),
       ])
       .optional()
       .describe('machine-readable specifics; their shape depends on `error`'),
