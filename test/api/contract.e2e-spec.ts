@@ -151,7 +151,7 @@ describe('the API contract', () => {
         body: Buffer.from('definitely not protobuf'),
         signal: AbortSignal.timeout(30_000),
       });
-      const json = (await response.json()) as unknown;
+      const json = await response.json();
       const template = '/api/v1/models/{name}/versions/{version}';
       expect(conformanceProblems('PUT', template, response.status, json)).toEqual([]);
       return { status: response.status, json: json as { error: string } };
