@@ -57,6 +57,12 @@ describe('nextPlacement', () => {
     expect(nextPlacement(state({ queued: 8, inlineRows: 4 }), policy)).toEqual({ kind: 'worker', size: 8 });
   });
 
+  it('under load (windows queued behind the batch) gives a free worker the batch first, else runs it inline', () => {
+    expect(nextPlacement(state({ queued: 20 }), policy)).toEqual({ kind: 'worker', size: 8 });
+    expect(nextPlacement(state({ queued: 20, idleWorkers: 0 }), policy)).toEqual({ kind: 'inline', size: 8 });
+    expect(nextPlacement(state({ queued: 8 }), policy)).toEqual({ kind: 'inline', size: 8 });
+  });
+
   it('uses a worker while the inline session is busy', () => {
     expect(nextPlacement(state({ inlineIdle: false }), policy)).toEqual({ kind: 'worker', size: 1 });
   });

@@ -38,8 +38,10 @@ export type Placement =
 
 /**
  * Where the next batch runs. Batching is `nextDispatch` with the inline session counted as one more free
- * executor; a batch small enough for the event loop runs inline, any other goes to a worker thread. A batch
- * too big to run inline waits for a worker (it keeps filling meanwhile) rather than blocking the loop.
+ * executor. A batch that empties the queue (light load: latency matters) runs inline when it is small enough
+ * for the event loop. With windows still queued behind it (load: throughput matters) it goes to a free worker
+ * thread first, so the workers and the inline session work side by side. A batch too big to run inline waits
+ * for a worker (it keeps filling meanwhile) rather than blocking the loop.
  */
 export function nextPlacement(state: PlacementState, policy: BatchPolicy, draining = false): Placement {
   const inlineFree = state.inlineIdle && state.inlineRows > 0;
@@ -49,8 +51,11 @@ export function nextPlacement(state: PlacementState, policy: BatchPolicy, draini
     draining,
   );
   if (decision.kind !== 'dispatch') return decision;
-  if (inlineFree && decision.size <= state.inlineRows) return { kind: 'inline', size: decision.size };
+  const fitsInline = inlineFree && decision.size <= state.inlineRows;
+  const backlog = state.queued > decision.size;
+  if (fitsInline && !(backlog && state.idleWorkers > 0)) return { kind: 'inline', size: decision.size };
   if (state.idleWorkers > 0) return { kind: 'worker', size: decision.size };
+  if (fitsInline) return { kind: 'inline', size: decision.size };
   return { kind: 'idle' };
 }
 
