@@ -33,9 +33,9 @@ export function siteDomain(siteId: string): string {
   return siteId;
 }
 
-/** The stream in a site's domain that holds the site's own data window. */
-export function siteStreamName(prefix: string): string {
-  return `${prefix.toUpperCase().replace(/-/g, '_')}_SITE`;
+/** The stream in a site's domain that holds the site's own data window (one name per site, so a hub stream's sources are told apart). */
+export function siteStreamName(prefix: string, siteId: string): string {
+  return `${prefix}_SITE_${siteDomain(siteId)}`.toUpperCase().replace(/-/g, '_');
 }
 
 /** What the site stream keeps: raw readings, rollups, results, decisions and heartbeats of that site. */

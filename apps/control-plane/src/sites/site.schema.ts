@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { SITE_KINDS } from '@polis/contracts';
+import { SITE_KINDS, siteDataPolicySchema, siteDataWindowSchema } from '@polis/contracts';
 import { isDns1123Label } from '@polis/manifests';
 
 /** Kubernetes label values (what zone and free labels become on nodes and objects). */
@@ -36,6 +36,10 @@ const fields = {
   /** The city zone, also the data-residency boundary: it must be a label value (nodes carry it). */
   zone: z.string().min(1).max(63).regex(LABEL_VALUE, 'zone must be a Kubernetes label value'),
   labels: labels.default({}),
+  /** What may leave the site and to whom (docs/edge-data-plane.md); absent means DEFAULT_DATA_POLICY. */
+  dataPolicy: siteDataPolicySchema.optional(),
+  /** The site stream's limits; absent means DEFAULT_DATA_WINDOW. */
+  dataWindow: siteDataWindowSchema.optional(),
 };
 
 /** Body of POST /sites. */
@@ -54,6 +58,8 @@ export const patchSiteSchema = z
     coordinates: coordinates.optional(),
     zone: fields.zone.optional(),
     labels: labels.optional(),
+    dataPolicy: fields.dataPolicy,
+    dataWindow: fields.dataWindow,
     kubeconfig: kubeconfig.optional(),
   })
   .strict();
