@@ -2,6 +2,7 @@ import { type DynamicModule, Module, RequestMethod } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import { type AppConfig, ConfigModule } from './config';
 import { DeploymentsModule } from './deployments';
+import { EdgeModule } from './edge';
 import { HealthModule } from './health';
 import { MetricsModule } from './metrics';
 import { ModelsModule } from './models';
@@ -41,6 +42,7 @@ export class AppModule {
         TelemetryModule,
         ModelsModule,
         DeploymentsModule,
+        EdgeModule,
         HealthModule,
       ],
     };

@@ -64,6 +64,11 @@ const envSchema = z
       .optional(),
     SITE_MONITOR_INTERVAL_MS: int(200, 3_600_000).default(15_000),
     SITE_PROBE_TIMEOUT_MS: int(100, 60_000).default(5_000),
+    /**
+     * Sites run NATS leaf nodes (docs/edge-data-plane.md): the hub's streams source from the site streams
+     * what each site's data policy allows. Off by default: the hub must have a leafnode listener.
+     */
+    EDGE_DATA_PLANE: z.enum(['true', 'false']).default('false'),
     KUBE_REQUEST_TIMEOUT_MS: int(100, 300_000).default(10_000),
     KUBE_MAX_INFLIGHT_PER_CLUSTER: int(1, 1_000).default(16),
     KUBE_MAX_INFLIGHT_TOTAL: int(1, 100_000).default(512),
@@ -130,7 +135,12 @@ export interface AppConfig {
   http: { port: number; host: string };
   ingest: { batchSize: number; flushMs: number; maxAckPending: number; maxWritesInFlight: number };
   liveStream: { intervalMs: number; maxSensorsPerEvent: number };
-  sites: { kubeconfigKey: string | undefined; monitorIntervalMs: number; probeTimeoutMs: number };
+  sites: {
+    kubeconfigKey: string | undefined;
+    monitorIntervalMs: number;
+    probeTimeoutMs: number;
+    edgeDataPlane: boolean;
+  };
   kube: { requestTimeoutMs: number; maxInflightPerCluster: number; maxInflightTotal: number };
   logLevel: Env['LOG_LEVEL'];
   models: {
@@ -203,6 +213,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       kubeconfigKey: e.POLIS_KUBECONFIG_KEY,
       monitorIntervalMs: e.SITE_MONITOR_INTERVAL_MS,
       probeTimeoutMs: e.SITE_PROBE_TIMEOUT_MS,
+      edgeDataPlane: e.EDGE_DATA_PLANE === 'true',
     },
     kube: {
       requestTimeoutMs: e.KUBE_REQUEST_TIMEOUT_MS,

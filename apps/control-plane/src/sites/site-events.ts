@@ -2,11 +2,21 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Observable, Subject } from 'rxjs';
 import { APP_CONFIG, type AppConfig } from '../config';
 import { NatsClient } from '../nats';
+import type { SiteDataPolicy } from '@polis/contracts';
 import type { SiteState } from './site-status';
 
 export type SiteEvent =
   | { type: 'registered' | 'updated'; siteId: string; revision: number; at: string }
   | { type: 'removed'; siteId: string; at: string }
+  /** The hub's sourcing now follows a new data policy of the site (`from` undefined: first applied). */
+  | {
+      type: 'data-policy';
+      siteId: string;
+      from?: SiteDataPolicy;
+      to: SiteDataPolicy;
+      streams: string[];
+      at: string;
+    }
   | {
       type: 'status';
       siteId: string;
