@@ -4,6 +4,7 @@ import {
   parseTelemetrySubject,
   type SubjectParseResult,
   type ValidationFailure,
+  type ValidationContext,
   type ValidationResult,
   validateTelemetry,
 } from '@polis/contracts';
@@ -19,6 +20,7 @@ const MAX_REMEMBERED_SUBJECTS = 50_000;
 @Injectable()
 export class TelemetryTriage {
   private readonly retentionMs: number;
+  private readonly context: ValidationContext;
   /** Each sensor publishes on one subject: parsed once, not per message. */
   private readonly subjects = new Map<string, SubjectParseResult>();
 
@@ -28,22 +30,22 @@ export class TelemetryTriage {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     this.retentionMs = retentionToMs(config.influx.retention);
+    this.context = {
+      subjectPrefix: config.nats.subjectPrefix,
+      now: 0,
+      retentionMs: this.retentionMs,
+      kindOf: (name) => this.kinds.get(name),
+      parseSubject: (subject) => this.parseSubject(subject),
+    };
   }
 
   /** Synchronous on the hot path: the valid reading, or the failure for {@link deadLetter}. */
   judge(message: JsMsg, now: number): ValidationResult {
-    return validateTelemetry(message.subject, message.data, {
-      subjectPrefix: this.config.nats.subjectPrefix,
-      now,
-      retentionMs: this.retentionMs,
-      kindOf: this.kindOf,
-      parseSubject: this.parseSubject,
-    });
+    this.context.now = now; // one context, not one per message
+    return validateTelemetry(message.subject, message.data, this.context);
   }
 
-  private readonly kindOf = (name: string) => this.kinds.get(name);
-
-  private readonly parseSubject = (subject: string): SubjectParseResult => {
+  private parseSubject(subject: string): SubjectParseResult {
     let parsed = this.subjects.get(subject);
     if (!parsed) {
       if (this.subjects.size >= MAX_REMEMBERED_SUBJECTS) this.subjects.clear();
@@ -51,7 +53,7 @@ export class TelemetryTriage {
       this.subjects.set(subject, parsed);
     }
     return parsed;
-  };
+  }
 
   /**
    * Resolves true once the dead letter is stored (the caller then acks). Retries while the dead-letter
