@@ -1,3 +1,5 @@
+import http from 'node:http';
+import https from 'node:https';
 import { escape, InfluxDB } from 'influx';
 import { ServiceNotAvailableError } from 'influx/lib/src/pool';
 import type { TelemetryReading } from '@polis/contracts';
@@ -63,6 +65,7 @@ export class TelemetryStore {
   private readonly influx: InfluxDB;
   private readonly writeUrl: string;
   private readonly writeHeaders: Record<string, string>;
+  private readonly agent: http.Agent;
   private readonly timeoutMs: number;
 
   constructor(private readonly options: TelemetryStoreOptions) {
@@ -83,6 +86,8 @@ export class TelemetryStore {
     const query = new URLSearchParams({ db: database, rp: this.layout.rawPolicy, precision: 'ms' });
     this.writeUrl = `${url.protocol}//${url.host}/write?${query.toString()}`;
     this.writeHeaders = { 'content-type': 'text/plain; charset=utf-8' };
+    const Agent = url.protocol === 'https:' ? https.Agent : http.Agent;
+    this.agent = new Agent({ keepAlive: true });
     if (url.username) {
       const credentials = `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`;
       this.writeHeaders.authorization = `Basic ${Buffer.from(credentials).toString('base64')}`;
@@ -120,18 +125,40 @@ export class TelemetryStore {
   /** Resolves once InfluxDB has stored every reading (HTTP 204); rejects with InfluxDB's answer otherwise. */
   async write(readings: readonly TelemetryReading[]): Promise<void> {
     if (readings.length === 0) return;
-    let body = readingToLine(readings[0]);
-    for (let i = 1; i < readings.length; i++) body += `\n${readingToLine(readings[i])}`;
-    const response = await fetch(this.writeUrl, {
-      method: 'POST',
-      headers: this.writeHeaders,
-      body,
-      signal: AbortSignal.timeout(this.timeoutMs),
+    const lines = new Array<string>(readings.length);
+    for (let i = 0; i < readings.length; i++) lines[i] = readingToLine(readings[i]);
+    await this.post(lines.join('\n'));
+  }
+
+  /**
+   * node:http with a keep-alive agent rather than fetch: undici's streams make dozens of promises per
+   * request, each of which also pays for the async hooks that request-scoped logging turns on.
+   */
+  private post(body: string): Promise<void> {
+    const headers = { ...this.writeHeaders, 'content-length': Buffer.byteLength(body) };
+    return new Promise<void>((resolve, reject) => {
+      const request = (this.writeUrl.startsWith('https:') ? https : http).request(
+        this.writeUrl,
+        { method: 'POST', agent: this.agent, headers, timeout: this.timeoutMs },
+        (response) => {
+          let answer = '';
+          response.setEncoding('utf8');
+          response.on('data', (chunk: string) => {
+            if (answer.length < 500) answer += chunk;
+          });
+          response.on('error', reject);
+          response.on('end', () => {
+            if (response.statusCode === 204) resolve();
+            else reject(new Error(`InfluxDB write answered ${response.statusCode}: ${answer.slice(0, 500)}`));
+          });
+        },
+      );
+      request.on('timeout', () =>
+        request.destroy(new Error(`InfluxDB write timed out after ${this.timeoutMs} ms`)),
+      );
+      request.on('error', reject);
+      request.end(body);
     });
-    if (response.status !== 204) {
-      const answer = (await response.text()).slice(0, 500);
-      throw new Error(`InfluxDB write answered ${response.status}: ${answer}`);
-    }
   }
 
   async querySeries(query: SeriesQuery): Promise<SeriesRow[]> {
