@@ -27,7 +27,9 @@ describe('ingest ownership across control-plane instances', () => {
     (await callApi(cp.url, 'GET', '/telemetry/stats')).json as Stats;
   const stored = () => store.countPoints('traffic-loop', 'vehicleCount');
   const started = async () => {
-    const cp = new ControlPlaneProcess({ prefix, influxUrl }, await freePort());
+    // Batches written once a second: the owner always holds messages it has not acknowledged yet.
+    const extra = { INGEST_FLUSH_MS: '1000', INGEST_BATCH_SIZE: '50000' };
+    const cp = new ControlPlaneProcess({ prefix, influxUrl, extra }, await freePort());
     processes.push(cp);
     await cp.start();
     return cp;
@@ -65,12 +67,25 @@ describe('ingest ownership across control-plane instances', () => {
 
     await waitFor('half the stream', () => progress.published >= readings.length / 2, 30_000, 5);
     const before = await stats(first);
+    expect(before.consumer.ownedHere).toBe(true);
     expect((await stats(second)).consumer.ownedHere).toBe(false);
     expect((await stats(second)).written).toBe(0); // a stand-by reads nothing
-    await first.kill('SIGKILL');
     const jsm = await nc.jetstreamManager();
+    // Freeze the owner and look at its consumer: only crash it while it holds messages it has not acked.
+    const inFlight = await waitFor(
+      'the owner frozen with messages in flight',
+      async () => {
+        first.signal('SIGSTOP');
+        const n = (await jsm.consumers.info(stream, before.consumer.consumer!)).num_ack_pending;
+        if (n > 0) return n;
+        first.signal('SIGCONT');
+        return undefined;
+      },
+      30_000,
+      20,
+    );
+    await first.kill('SIGKILL');
     // Delivered to the dead instance and never acknowledged: these must come back through the new owner.
-    const inFlight = (await jsm.consumers.info(stream, before.consumer.consumer!)).num_ack_pending;
     expect(inFlight).toBeGreaterThan(0);
     expect(await stored()).toBeLessThan(readings.length);
     await done;
