@@ -31,5 +31,7 @@ describe(TelemetryStore.name, () => {
     // The pool has marked the host offline by now: the second call fails fast, the same way.
     await expect(store.querySeries(query)).rejects.toThrow(/InfluxDB is unavailable/);
     await expect(store.write([])).resolves.toBeUndefined();
+    const reading = { siteId: 'a', sensorKind: 'traffic-loop', sensorId: 'n', ts: 1, values: { v: 1 } };
+    await expect(store.write([reading])).rejects.toBeInstanceOf(InfluxUnavailableError);
   });
 });

@@ -127,7 +127,7 @@ export class TelemetryStore {
     if (readings.length === 0) return;
     const lines = new Array<string>(readings.length);
     for (let i = 0; i < readings.length; i++) lines[i] = readingToLine(readings[i]);
-    await this.post(lines.join('\n'));
+    await outageAware(() => this.post(lines.join('\n')));
   }
 
   /**
@@ -154,7 +154,11 @@ export class TelemetryStore {
         },
       );
       request.on('timeout', () =>
-        request.destroy(new Error(`InfluxDB write timed out after ${this.timeoutMs} ms`)),
+        request.destroy(
+          Object.assign(new Error(`InfluxDB write timed out after ${this.timeoutMs} ms`), {
+            code: 'ETIMEDOUT',
+          }),
+        ),
       );
       request.on('error', reject);
       request.end(body);
