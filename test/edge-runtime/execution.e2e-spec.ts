@@ -83,7 +83,9 @@ describe('edge runtime execution: inline on the event loop or in worker threads'
 
   it('runs a model this cheap inline by default, with the results the worker threads give', async () => {
     const inline = await serve({});
-    expect(inline.execution).toMatchObject({ execution: 'inline', inlineRows: 4, fullBatchRows: 4 });
+    expect(inline.execution).toMatchObject({ execution: 'inline', fullBatchRows: 4 });
+    // A full batch of this model costs about 20 µs; the limit is measured, so only bound it.
+    expect((inline.execution as { inlineRows: number }).inlineRows).toBeGreaterThanOrEqual(1);
     expect(inline.execution).toHaveProperty('inlineBatch1Us', expect.any(Number));
 
     const workers = await serve({ POLIS_INLINE_BUDGET_US: '0' });
