@@ -3,6 +3,7 @@
  * site after the grace period; on its return, its own workloads (never deleted) serve again and only then do
  * the central copies go. While Polis cannot observe a site, nothing there is reported Ready.
  */
+import { createServer, type Socket } from 'node:net';
 import { generateTlsMaterial, KubeEmulator } from '@polis/kube-emulator';
 import { DeploymentHarness, describeWorkload, eventually, tls } from './support';
 
@@ -240,6 +241,51 @@ describe('failover to the central site and return', () => {
       expect(offloaded.reason).toMatch(seen);
     } finally {
       await impostor.stop();
+      await site.start();
+    }
+    await copyLeavesOnlyAfterHomeIsReady('traffic-a');
+    expect(home('traffic-a')?.uid).toBe(before?.uid);
+    await eventually('city Ready again', async () => (await h.status('city')).state === 'Ready');
+  });
+
+  it('fails over a site whose API accepts connections but never answers, saying it does not answer', async () => {
+    const site = h.site('traffic-a');
+    await eventually('city Ready', async () => (await h.status('city')).state === 'Ready');
+    const before = home('traffic-a');
+    const port = Number(new URL(site.url).port);
+    await site.stop();
+    const sockets = new Set<Socket>();
+    const blackhole = createServer((socket) => {
+      sockets.add(socket); // holds the connection, never answers (not even the TLS handshake)
+      socket.on('close', () => sockets.delete(socket));
+    });
+    await new Promise<void>((resolve) => blackhole.listen(port, '127.0.0.1', resolve));
+    const faultAt = Date.now();
+    try {
+      const unknown = await eventually(
+        'traffic-a Unknown (no answer)',
+        async () => {
+          const s = await siteState('traffic-a');
+          return s?.state === 'Unknown' && s;
+        },
+        30_000,
+      );
+      timings.timeoutUnknown = Date.now() - faultAt;
+      expect(unknown.reason).toMatch(
+        /API does not answer \(no answer from the cluster within 1000 ms\) since/,
+      );
+      await eventually(
+        'a Ready copy for traffic-a on central-1',
+        () => {
+          const c = copyOn('central-1', 'traffic-a');
+          return c && c.readyReplicas === 1;
+        },
+        30_000,
+      );
+      timings.timeoutCopyReady = Date.now() - faultAt;
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => blackhole.close(resolve));
       await site.start();
     }
     await copyLeavesOnlyAfterHomeIsReady('traffic-a');
