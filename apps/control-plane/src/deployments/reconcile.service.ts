@@ -156,7 +156,10 @@ export class DeploymentReconciler {
       return {
         ...observation,
         ready: false,
-        unobserved: { reason: 'watch of its Polis objects not synced yet', lost: false },
+        unobserved: {
+          reason: 'its Polis objects are not watched (watch failed, or not listed again yet)',
+          lost: false,
+        },
       };
     return observation;
   }

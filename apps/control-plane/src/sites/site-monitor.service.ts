@@ -4,7 +4,14 @@ import { APP_CONFIG, type AppConfig } from '../config';
 import { SiteClusters } from './site-clusters';
 import { SiteEvents } from './site-events';
 import { SiteRegistry } from './site-registry.service';
-import { failedStatus, PENDING_STATUS, reachableStatus, statusChanged, type SiteStatus } from './site-status';
+import {
+  failedStatus,
+  overdueStatus,
+  PENDING_STATUS,
+  reachableStatus,
+  statusChanged,
+  type SiteStatus,
+} from './site-status';
 
 /**
  * Checks every registered site on a fixed interval (and at once when one is registered or changed):
@@ -15,7 +22,8 @@ import { failedStatus, PENDING_STATUS, reachableStatus, statusChanged, type Site
 export class SiteMonitor implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(SiteMonitor.name);
   private readonly statuses = new Map<string, SiteStatus>();
-  private readonly checking = new Set<string>();
+  /** Sites being checked, with when the check started. */
+  private readonly checking = new Map<string, number>();
   private timer?: NodeJS.Timeout;
   private subscription?: Subscription;
 
@@ -41,15 +49,20 @@ export class SiteMonitor implements OnModuleInit, OnModuleDestroy {
     this.subscription?.unsubscribe();
   }
 
+  /** The last check's result, or "not answering" while a check has been running past a request's deadline. */
   status(siteId: string): SiteStatus {
-    return this.statuses.get(siteId) ?? PENDING_STATUS;
+    const last = this.statuses.get(siteId) ?? PENDING_STATUS;
+    const startedAt = this.checking.get(siteId);
+    return startedAt === undefined
+      ? last
+      : overdueStatus(last, startedAt, Date.now(), this.config.kube.requestTimeoutMs);
   }
 
   /** Checks one site now; a check already running for it is not doubled. Never throws. */
   async check(siteId: string): Promise<SiteStatus> {
     if (this.checking.has(siteId)) return this.status(siteId);
-    this.checking.add(siteId);
-    const before = this.status(siteId);
+    this.checking.set(siteId, Date.now());
+    const before = this.statuses.get(siteId) ?? PENDING_STATUS;
     let after: SiteStatus;
     try {
       const client = await this.clusters.client(siteId, this.registry.kubeconfigOf(siteId));

@@ -4,6 +4,8 @@ import {
   failedStatus,
   PENDING_STATUS,
   reachableStatus,
+  longestBackoffMs,
+  overdueStatus,
   statusChanged,
   symptomOf,
 } from './site-status';
@@ -101,6 +103,33 @@ describe(symptomOf.name, () => {
     );
     expect(down.symptom).toEqual({ kind: 'http', status: 503 });
     expect(reachableStatus([node('a', true)], 'v1.32', now).symptom).toBeUndefined();
+  });
+});
+
+describe(overdueStatus.name, () => {
+  const started = now.getTime();
+  const good = reachableStatus([node('a', true)], 'v1.32', now);
+
+  it('waits out the longest backoff of the default retries', () => {
+    expect(longestBackoffMs()).toBe(100 + 200 + 400 + 800 + 1_600);
+  });
+
+  it('keeps the last result while a check may still end without a timeout (refused, 5xx retries)', () => {
+    expect(overdueStatus(good, started, started + 5_099, 1_000)).toBe(good);
+  });
+
+  it('reads as not answering once a check has outlived two deadlines and every backoff, dated from then', () => {
+    const overdue = overdueStatus(good, started, started + 5_500, 1_000);
+    expect(overdue).toMatchObject({
+      state: 'unreachable',
+      symptom: { kind: 'timeout', detail: 'no answer to a check within 5100 ms' },
+      checkedAt: new Date(started + 5_100).toISOString(),
+      inventory: good.inventory,
+    });
+  });
+
+  it('leaves a site never checked pending', () => {
+    expect(overdueStatus(PENDING_STATUS, started, started + 60_000, 1_000)).toBe(PENDING_STATUS);
   });
 });
 

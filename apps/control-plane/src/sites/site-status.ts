@@ -4,6 +4,8 @@ import {
   KubeRequestError,
   type ClusterCapacity,
   type NodeInventory,
+  DEFAULT_RETRY,
+  type RetryPolicy,
 } from '@polis/kube';
 import { CipherError } from './kubeconfig-cipher';
 
@@ -147,6 +149,38 @@ export function failedStatus(previous: SiteStatus, error: unknown, now: Date): S
         ? 'credentials-rejected'
         : 'error';
   return { ...previous, state, reason, symptom: symptomOf(error), checkedAt: now.toISOString() };
+}
+
+/** The longest a check can spend waiting between retries (full jitter never exceeds each cap). */
+export function longestBackoffMs(policy: RetryPolicy = DEFAULT_RETRY): number {
+  let total = 0;
+  for (let attempt = 0; attempt < policy.maxAttempts - 1; attempt++)
+    total += Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** attempt);
+  return total;
+}
+
+/**
+ * The status while a check has been running for longer than it can take without a request timing out (two
+ * requests one after the other within their deadline, plus every backoff between retries, which is all a
+ * refused or 5xx check spends): some request got no answer in time and the client is retrying. Until the
+ * check ends (several deadlines later) the last result is not evidence of now, so the site reads as not
+ * answering, dated from when the check should have ended.
+ */
+export function overdueStatus(
+  last: SiteStatus,
+  checkStartedAt: number,
+  now: number,
+  requestTimeoutMs: number,
+): SiteStatus {
+  const overdueSince = checkStartedAt + 2 * requestTimeoutMs + longestBackoffMs();
+  if (now < overdueSince || last.state === 'pending') return last;
+  return {
+    ...last,
+    state: 'unreachable',
+    reason: `unreachable: no answer for ${now - checkStartedAt} ms (check still running)`,
+    symptom: { kind: 'timeout', detail: `no answer to a check within ${overdueSince - checkStartedAt} ms` },
+    checkedAt: new Date(overdueSince).toISOString(),
+  };
 }
 
 /** Whether a change of status is worth an event (not every poll is). */
