@@ -1,8 +1,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, openSync } from 'node:fs';
+import { existsSync, mkdirSync, openSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import type { KubeEmulator, KubeObject, PodLifecycleHooks, PodLogSource } from '@polis/kube-emulator';
 import { isPolisPod, resolvePodEnv } from './pod-env';
+import { podArguments, podMounts, podProgram, remapPaths } from './pod-programs';
 
 export interface PodProcessRunnerOptions {
   /** The program every Polis pod runs, e.g. dist/apps/edge-runtime/main.js. */
@@ -12,6 +14,8 @@ export interface PodProcessRunnerOptions {
   /** Variables the site would provide beyond the pod spec (e.g. INFLUX_URL), applied last. */
   extraEnv: Record<string, string>;
   log: (line: string) => void;
+  /** The nats-server binary for pods of the `nats` image (default: nats-server on PATH). */
+  natsServer?: string;
 }
 
 /**
@@ -22,6 +26,10 @@ export interface PodProcessRunnerOptions {
 export class PodProcessRunner {
   private readonly processes = new Map<string, ChildProcess>();
   private readonly emulators = new Map<string, KubeEmulator>();
+  /** Client URL of each running nats-server pod, by pod key (its ports are moved to free loopback ones). */
+  private readonly natsUrls = new Map<string, string>();
+  /** nats pods between run() and their spawn (free ports are looked up asynchronously). */
+  private readonly starting = new Set<string>();
 
   constructor(private readonly options: PodProcessRunnerOptions) {}
 
@@ -66,6 +74,13 @@ export class PodProcessRunner {
     }
   }
 
+  /** The client URL of a cluster's running NATS pod (its leaf node), once it started. */
+  natsUrl(clusterName: string): string | undefined {
+    for (const [key, url] of this.natsUrls)
+      if (key.startsWith(`${clusterName}/`) && this.processes.has(key)) return url;
+    return undefined;
+  }
+
   get running(): string[] {
     return [...this.processes.keys()];
   }
@@ -88,6 +103,14 @@ export class PodProcessRunner {
     }
     const dir = this.podDir(key);
     mkdirSync(dir, { recursive: true });
+    if (podProgram(pod) === 'nats-server') {
+      if (this.starting.has(key)) return;
+      this.starting.add(key);
+      void this.runNats(key, pod, dir, (name) => emulator?.get('', 'configmaps', namespace, name))
+        .catch((error: unknown) => this.options.log(`[${key}] not started: ${String(error)}`))
+        .finally(() => this.starting.delete(key));
+      return;
+    }
     const out = openSync(this.logFile(key), 'a');
     const child = spawn(process.execPath, [this.options.script], {
       env: {
@@ -108,6 +131,56 @@ export class PodProcessRunner {
     this.options.log(`[${key}] started pid ${child.pid} (log ${this.logFile(key)})`);
   }
 
+  /**
+   * A `nats` pod: its ConfigMap volumes become files and its emptyDirs folders under the pod's folder, the
+   * mount paths in its command line and in those files are rewritten to them, and its client and
+   * monitoring ports move to free loopback ones (nats-server's flags override its config file).
+   */
+  private async runNats(
+    key: string,
+    pod: KubeObject,
+    dir: string,
+    configMap: (name: string) => KubeObject | undefined,
+  ): Promise<void> {
+    const mapping = new Map<string, string>();
+    const files: { path: string; text: string }[] = [];
+    for (const mount of podMounts(pod)) {
+      const local = join(dir, 'volumes', mount.volume);
+      mkdirSync(local, { recursive: true });
+      mapping.set(mount.mountPath, local);
+      if (mount.configMap === undefined) continue;
+      const found = configMap(mount.configMap);
+      if (!found) {
+        this.options.log(`[${key}] not started: configmap "${mount.configMap}" not found`);
+        return;
+      }
+      for (const [name, text] of Object.entries((found.data as Record<string, string> | undefined) ?? {})) {
+        files.push({ path: join(local, name), text });
+      }
+    }
+    for (const file of files) writeFileSync(file.path, remapPaths(file.text, mapping));
+    const [clientPort, monitorPort] = [await freePort(), await freePort()];
+    if (this.processes.has(key)) return;
+    const args = [
+      ...podArguments(pod).map((arg) => remapPaths(arg, mapping)),
+      ...['-a', '127.0.0.1', '-p', String(clientPort), '-m', String(monitorPort)],
+    ];
+    const out = openSync(this.logFile(key), 'a');
+    const child = spawn(this.options.natsServer ?? 'nats-server', args, {
+      env: { PATH: process.env.PATH ?? '' },
+      stdio: ['ignore', out, out],
+    });
+    this.processes.set(key, child);
+    this.natsUrls.set(key, `nats://127.0.0.1:${clientPort}`);
+    child.once('exit', (code, signal) => {
+      if (this.processes.get(key) === child) this.processes.delete(key);
+      this.options.log(`[${key}] exited (${signal ?? code})`);
+    });
+    this.options.log(
+      `[${key}] started nats-server pid ${child.pid} on ${clientPort} (log ${this.logFile(key)})`,
+    );
+  }
+
   private podDir(key: string): string {
     return join(this.options.stateDir, key.replace(/\//g, '_'));
   }
@@ -123,6 +196,17 @@ export class PodProcessRunner {
     this.processes.delete(key);
     await terminate(child);
   }
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
 }
 
 function firstContainer(pod: KubeObject): string | undefined {
