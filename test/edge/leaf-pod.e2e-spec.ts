@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect } from 'nats';
-import { renderSiteLeaf, toYamlDocuments } from '@polis/manifests';
+import { renderSiteLeaf, siteLeafUrl, toYamlDocuments } from '@polis/manifests';
 import { PodProcessRunner } from '../../apps/kube-emulator/src/pod-process-runner';
 import { eventually, startEmulatorFixture, type EmulatorFixture } from '../kube-emulator/support/fixture';
 import { runOk, toolPath } from '../kube-emulator/support/tools';
@@ -21,7 +21,18 @@ describe('site leaf pod on the emulated cluster (real nats-server, real kubectl)
     hub = await privateHub();
     await hub.server.start();
     stateDir = await mkdtemp(join(tmpdir(), 'polis-leaf-pods-'));
-    runner = new PodProcessRunner({ script: 'unused.js', stateDir, extraEnv: {}, log: () => undefined });
+    // The "edge runtime" of this test: dials POLIS_NATS_URL and says which URL it was given, every 100 ms.
+    const script = join(stateDir, 'probe.js');
+    await writeFile(
+      script,
+      [
+        `const { connect } = require(${JSON.stringify(require.resolve('nats'))});`,
+        'connect({ servers: process.env.POLIS_NATS_URL }).then((nc) =>',
+        '  setInterval(() => nc.publish("probe.dialled", process.env.POLIS_NATS_URL), 100));',
+        '',
+      ].join('\n'),
+    );
+    runner = new PodProcessRunner({ script, stateDir, extraEnv: {}, log: () => undefined });
     fixture = await startEmulatorFixture({ name: 'traffic-03', hooks: runner.hooks('traffic-03') });
     runner.attach('traffic-03', fixture.emulator);
   });
@@ -78,5 +89,43 @@ describe('site leaf pod on the emulated cluster (real nats-server, real kubectl)
       'the process to stop',
     );
     await expect(connect({ servers: url, reconnect: false })).rejects.toThrow();
+  });
+
+  it('points a pod told to dial the site leaf Service at the cluster leaf process', async () => {
+    const url = await eventually(() => runner.natsUrl('traffic-03'), 20_000, 'the recreated leaf process');
+    const nc = await eventually(
+      () => connect({ servers: url, reconnect: false }).catch(() => undefined),
+      20_000,
+    );
+    const dialled = new Promise<string>((resolve) =>
+      nc.subscribe('probe.dialled', { max: 1, callback: (_e, msg) => resolve(msg.string()) }),
+    );
+    const deployment = {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'probe', namespace: 'default', labels: { 'app.kubernetes.io/managed-by': 'polis' } },
+      spec: {
+        replicas: 1,
+        selector: { matchLabels: { app: 'probe' } },
+        template: {
+          metadata: { labels: { app: 'probe', 'app.kubernetes.io/managed-by': 'polis' } },
+          spec: {
+            containers: [
+              {
+                name: 'runner',
+                image: 'ghcr.io/polis-city/edge-runtime:0.1.0',
+                env: [{ name: 'POLIS_NATS_URL', value: siteLeafUrl() }],
+              },
+            ],
+          },
+        },
+      },
+    };
+    const file = join(fixture.dir, 'probe.yaml');
+    await writeFile(file, toYamlDocuments([deployment]));
+    await kubectl(['apply', '-f', file]);
+    // The probe reached the leaf, so it was given the leaf process's URL in place of the Service name.
+    await expect(dialled).resolves.toBe(url);
+    await nc.close();
   });
 });

@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, openSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import type { KubeEmulator, KubeObject, PodLifecycleHooks, PodLogSource } from '@polis/kube-emulator';
+import { siteLeafUrl } from '@polis/manifests';
 import { isPolisPod, resolvePodEnv } from './pod-env';
 import { podArguments, podMounts, podProgram, remapPaths } from './pod-programs';
 
@@ -112,10 +113,14 @@ export class PodProcessRunner {
       return;
     }
     const out = openSync(this.logFile(key), 'a');
+    // A pod told to dial its site's leaf Service dials the cluster's leaf process (no cluster DNS here).
+    const leaf = this.natsUrl(clusterName);
+    const env = { ...resolved.env };
+    if (leaf && env.POLIS_NATS_URL === siteLeafUrl()) env.POLIS_NATS_URL = leaf;
     const child = spawn(process.execPath, [this.options.script], {
       env: {
         PATH: process.env.PATH ?? '',
-        ...resolved.env,
+        ...env,
         POLIS_HTTP_PORT: '0',
         POLIS_HTTP_HOST: '127.0.0.1',
         POLIS_MODEL_CACHE_DIR: join(dir, 'cache'),

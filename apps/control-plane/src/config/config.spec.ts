@@ -128,6 +128,18 @@ describe('deployment settings', () => {
     });
   });
 
+  it('gives runners their site leaf with the edge data plane, unless DEPLOYMENT_RUNNER_NATS_URL says otherwise', () => {
+    expect(loadConfig({ EDGE_DATA_PLANE: 'true' }).deployments.runner.natsUrl).toBe(
+      'nats://polis-site-nats.polis-system.svc:4222',
+    );
+    expect(loadConfig({ EDGE_DATA_PLANE: 'true' }).sites.edgeDataPlane).toBe(true);
+    expect(
+      loadConfig({ EDGE_DATA_PLANE: 'true', DEPLOYMENT_RUNNER_NATS_URL: 'nats://hub:4222' }).deployments
+        .runner.natsUrl,
+    ).toBe('nats://hub:4222');
+    expect(() => loadConfig({ EDGE_DATA_PLANE: 'yes' })).toThrow(/EDGE_DATA_PLANE/);
+  });
+
   it('reads overrides and refuses an image with a tag or a public URL of another scheme', () => {
     const config = loadConfig({
       DEPLOYMENT_SITE_LOSS_GRACE_MS: '2000',

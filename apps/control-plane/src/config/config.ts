@@ -1,5 +1,6 @@
 import { tmpdir } from 'node:os';
 import { z } from 'zod';
+import { siteLeafUrl } from '@polis/manifests';
 import { TOKEN_PATTERN } from '@polis/contracts';
 import { DEFAULT_ONNX_SUPPORT, ORT_OPSET_RANGE, type OnnxSupportPolicy } from '@polis/onnx';
 
@@ -243,7 +244,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       runner: {
         image: e.DEPLOYMENT_RUNNER_IMAGE,
         version: e.DEPLOYMENT_RUNNER_VERSION,
-        natsUrl: e.DEPLOYMENT_RUNNER_NATS_URL ?? e.NATS_URL,
+        // With leaf nodes a runner dials its own site's leaf (the Service every site has); else the hub.
+        natsUrl: e.DEPLOYMENT_RUNNER_NATS_URL ?? (e.EDGE_DATA_PLANE === 'true' ? siteLeafUrl() : e.NATS_URL),
       },
       publicUrl: e.POLIS_PUBLIC_URL.replace(/\/+$/, ''),
     },
